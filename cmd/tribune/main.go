@@ -1,0 +1,120 @@
+// Command tribune is Tribune's one binary: the moderation service and its batch tools.
+//
+//	tribune serve      run the HTTP service (JSON API, Perspective-compatible API, dashboard)
+//	tribune score      score JSON Lines comments with a model
+//	tribune train      train a model from labeled JSON Lines
+//	tribune eval       evaluate a model on labeled JSON Lines
+//	tribune apikey     manage API keys for site backends
+//	tribune moderator  manage moderator accounts
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// env bundles what a subcommand may touch of the outside world, so tests can run any
+// subcommand in-process with their own streams and environment.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// command is one subcommand: its one-line summary and the function that runs it with the
+// arguments after its name.
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, e env) error
+}
+
+// commands lists every subcommand. Each lives in the file named after it.
+func commands() map[string]command {
+	return map[string]command{
+		"score": {"score JSON Lines comments (stdin or --in) with a model", runScore},
+		"train": {"train a model from labeled JSON Lines", runTrain},
+		"eval":  {"evaluate a model on labeled JSON Lines", runEval},
+	}
+}
+
+// errUsage marks an error already explained to the user by a flag set; main exits 2 without
+// printing it again.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	err := run(ctx, os.Args[1:], e)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		os.Exit(2)
+	default:
+		fmt.Fprintf(os.Stderr, "tribune: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches to the subcommand named by args[0].
+func run(ctx context.Context, args []string, e env) error {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(e.stderr, cmds)
+		if len(args) == 0 {
+			return errUsage
+		}
+		return nil
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "tribune: unknown command %q\n\n", args[0])
+		usage(e.stderr, cmds)
+		return errUsage
+	}
+	return c.run(ctx, args[1:], e)
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "usage: tribune <command> [flags]\n\ncommands:")
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'tribune <command> -h' for a command's flags.")
+}
+
+// newFlagSet returns a flag set for a subcommand that reports errors instead of exiting and
+// prints its usage to e.stderr.
+func newFlagSet(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("tribune "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// parseFlags parses args, mapping a parse failure to errUsage (the flag set printed why).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return errUsage
+	}
+	return nil
+}

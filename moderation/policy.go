@@ -1,0 +1,205 @@
+package moderation
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Policy maps calibrated tone scores and the site's word lists to a verdict. Stance is never
+// consulted: disagreement is not incivility.
+type Policy struct {
+	// Hold maps a tone attribute to the score at or above which a comment is held.
+	Hold map[string]float64
+	// Reject maps a tone attribute to the score at or above which a comment is rejected,
+	// when AutoReject is on. Without AutoReject such comments are held instead.
+	Reject map[string]float64
+	// AutoReject lets the machine reject on its own. Off by default: humans have the last word.
+	AutoReject bool
+	// BannedWords are words or phrases that reject (or hold, without AutoReject).
+	BannedWords []string
+	// SuspectWords are words or phrases that hold a comment for review.
+	SuspectWords []string
+}
+
+// DefaultPolicy returns the policy a new site starts with. The thresholds are documented in
+// the README with the dev-set measurements they were chosen from.
+func DefaultPolicy() Policy {
+	return Policy{
+		Hold: map[string]float64{
+			"toxicity": 0.80, "insult": 0.80, "threat": 0.70, "identity_attack": 0.70, "profanity": 0.90,
+		},
+		Reject: map[string]float64{
+			"toxicity": 0.97, "insult": 0.97, "threat": 0.95, "identity_attack": 0.95, "profanity": 0.99,
+		},
+	}
+}
+
+// Validate checks thresholds are probabilities, reject thresholds are not below hold ones, and
+// word list entries are non-empty after normalization.
+func (p Policy) Validate() error {
+	for _, attr := range sortedKeys(p.Hold) {
+		if t := p.Hold[attr]; !(t > 0 && t <= 1) {
+			return invalid("hold."+attr, "threshold %v must be in (0, 1]", t)
+		}
+	}
+	for _, attr := range sortedKeys(p.Reject) {
+		t := p.Reject[attr]
+		if !(t > 0 && t <= 1) {
+			return invalid("reject."+attr, "threshold %v must be in (0, 1]", t)
+		}
+		if h, ok := p.Hold[attr]; ok && t < h {
+			return invalid("reject."+attr, "threshold %.2f is below the hold threshold %.2f", t, h)
+		}
+	}
+	for _, list := range []struct {
+		field string
+		words []string
+	}{{"banned_words", p.BannedWords}, {"suspect_words", p.SuspectWords}} {
+		for _, w := range list.words {
+			if len(NormalizeWords(w)) == 0 {
+				return invalid(list.field, "entry %q has no letters or digits", w)
+			}
+		}
+	}
+	return nil
+}
+
+// Evaluate gives the verdict for a comment with the given text and scores in an article of the
+// given mode, with every reason that contributed. The verdict is the strictest of all reasons.
+func (p Policy) Evaluate(text string, s Scores, mode Mode) (Verdict, []Reason) {
+	var reasons []Reason
+	verdict := Approve
+	raise := func(v Verdict, code, msg string) {
+		reasons = append(reasons, Reason{Code: code, Message: msg})
+		if severity(v) > severity(verdict) {
+			verdict = v
+		}
+	}
+	switch mode {
+	case ModeClosed:
+		raise(Reject, "mode.closed", "the article is closed for comments")
+	case ModePremoderate:
+		raise(Hold, "mode.premoderate", "the article is pre-moderated: every comment is reviewed")
+	}
+	for _, attr := range ToneAttributes {
+		score, ok := s.Tone[attr]
+		if !ok {
+			continue
+		}
+		if t, ok := p.Reject[attr]; ok && score >= t {
+			if p.AutoReject {
+				raise(Reject, "threshold."+attr, fmt.Sprintf("%s %.2f ≥ reject threshold %.2f", attr, score, t))
+			} else {
+				raise(Hold, "threshold."+attr, fmt.Sprintf("%s %.2f ≥ reject threshold %.2f (auto-reject off: held)", attr, score, t))
+			}
+			continue
+		}
+		if t, ok := p.Hold[attr]; ok && score >= t {
+			raise(Hold, "threshold."+attr, fmt.Sprintf("%s %.2f ≥ hold threshold %.2f", attr, score, t))
+		}
+	}
+	if len(p.BannedWords) > 0 || len(p.SuspectWords) > 0 {
+		words := NormalizeWords(text)
+		if w, ok := firstMatch(words, p.BannedWords); ok {
+			if p.AutoReject {
+				raise(Reject, "banned_word", fmt.Sprintf("contains banned word %q", w))
+			} else {
+				raise(Hold, "banned_word", fmt.Sprintf("contains banned word %q (auto-reject off: held)", w))
+			}
+		}
+		if w, ok := firstMatch(words, p.SuspectWords); ok {
+			raise(Hold, "suspect_word", fmt.Sprintf("contains suspect word %q", w))
+		}
+	}
+	if len(reasons) == 0 {
+		_, top := s.MaxTone()
+		reasons = append(reasons, Reason{Code: "ok", Message: fmt.Sprintf("every tone score below its threshold (highest %.2f)", top)})
+	}
+	return verdict, reasons
+}
+
+// Priority ranks a held comment in the queue: the riskiest first, and among equally risky ones
+// those the model was least sure about (scores near 0.5 carry the most information for a
+// moderator and for retraining). It lies in [0, 2).
+func Priority(s Scores) float64 {
+	_, risk := s.MaxTone()
+	uncertainty := 0.0
+	for _, p := range s.Tone {
+		// 1 at p = 0.5, 0 at p = 0 or 1.
+		if u := 1 - 2*abs(p-0.5); u > uncertainty {
+			uncertainty = u
+		}
+	}
+	return risk + 0.5*uncertainty
+}
+
+func severity(v Verdict) int {
+	switch v {
+	case Reject:
+		return 2
+	case Hold:
+		return 1
+	}
+	return 0
+}
+
+// firstMatch returns the first list entry (in list order) whose normalized words occur as a
+// contiguous run in words. Matching is on whole normalized words, so "IDIOT", "idiot!" and
+// "ídiot" all match "idiot", and there are no regular expressions to time out.
+func firstMatch(words []string, list []string) (string, bool) {
+	for _, entry := range list {
+		pat := NormalizeWords(entry)
+		if len(pat) == 0 {
+			continue
+		}
+		for i := 0; i+len(pat) <= len(words); i++ {
+			if equalWords(words[i:i+len(pat)], pat) {
+				return entry, true
+			}
+		}
+	}
+	return "", false
+}
+
+func equalWords(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// CleanWordList normalizes a word list for storage: trims entries, drops empty ones and
+// duplicates (by normalized form), keeps the first spelling of each.
+func CleanWordList(list []string) []string {
+	seen := make(map[string]bool)
+	var out []string
+	for _, w := range list {
+		w = strings.TrimSpace(w)
+		key := strings.Join(NormalizeWords(w), " ")
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, w)
+	}
+	return out
+}
