@@ -121,7 +121,9 @@ func (p Policy) Evaluate(text string, s Scores, mode Mode) (Verdict, []Reason) {
 
 // Priority ranks a held comment in the queue: the riskiest first, and among equally risky ones
 // those the model was least sure about (scores near 0.5 carry the most information for a
-// moderator and for retraining). It lies in [0, 2).
+// moderator and for retraining). Risk dominates: uncertainty is weighted by a quarter, so it
+// orders comments of similar risk without lifting a mild comment over a clearly abusive one.
+// It lies in [0, 1.25].
 func Priority(s Scores) float64 {
 	_, risk := s.MaxTone()
 	uncertainty := 0.0
@@ -131,7 +133,7 @@ func Priority(s Scores) float64 {
 			uncertainty = u
 		}
 	}
-	return risk + 0.5*uncertainty
+	return risk + 0.25*uncertainty
 }
 
 func severity(v Verdict) int {

@@ -1,0 +1,174 @@
+package moderation
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestNormalizeWords(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"empty", "", nil},
+		{"punctuation only", "?!… --", nil},
+		{"upper case", "IDIOT", []string{"idiot"}},
+		{"trailing punctuation", "idiot!", []string{"idiot"}},
+		{"precomposed accent", "ídiot", []string{"idiot"}},
+		{"combining accent", "i\u0301diot", []string{"idiot"}},
+		{"ligature and sharp s", "Œuvre Straße", []string{"oeuvre", "strasse"}},
+		{"digits kept", "id10t 2024", []string{"id10t", "2024"}},
+		{"invalid utf8 separates", "bad\xffword", []string{"bad", "word"}},
+		{"non latin kept", "Привет мир", []string{"привет", "мир"}},
+		{"apostrophe splits", "don't", []string{"don", "t"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, NormalizeWords(tt.in)); diff != "" {
+				t.Errorf("NormalizeWords(%q) mismatch (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func scores(tone map[string]float64) Scores {
+	return Scores{Tone: tone, Stance: map[Stance]float64{Disagree: 0.7, Agree: 0.1, Discuss: 0.1, Unrelated: 0.1}}
+}
+
+func TestPolicyEvaluate(t *testing.T) {
+	low := map[string]float64{"toxicity": 0.1, "insult": 0.05, "threat": 0.01, "identity_attack": 0.02, "profanity": 0.03}
+	withBanned := DefaultPolicy()
+	withBanned.BannedWords = []string{"idiot", "go back home"}
+	withBanned.SuspectWords = []string{"crypto"}
+	autoReject := withBanned
+	autoReject.AutoReject = true
+
+	tests := []struct {
+		name      string
+		policy    Policy
+		text      string
+		tone      map[string]float64
+		mode      Mode
+		want      Verdict
+		wantCodes []string
+	}{
+		{"civil disagreement is approved", DefaultPolicy(), "I think this is wrong.", low, ModeAuto, Approve, []string{"ok"}},
+		{"insult at hold threshold holds", DefaultPolicy(), "x", map[string]float64{"insult": 0.80}, ModeAuto, Hold, []string{"threshold.insult"}},
+		{"just below threshold approves", DefaultPolicy(), "x", map[string]float64{"insult": 0.7999}, ModeAuto, Approve, []string{"ok"}},
+		{"reject threshold holds without auto reject", DefaultPolicy(), "x", map[string]float64{"threat": 0.99}, ModeAuto, Hold, []string{"threshold.threat"}},
+		{"reject threshold rejects with auto reject", autoReject, "x", map[string]float64{"threat": 0.99}, ModeAuto, Reject, []string{"threshold.threat"}},
+		{"banned word holds without auto reject", withBanned, "You ÍDIOT!", low, ModeAuto, Hold, []string{"banned_word"}},
+		{"banned word rejects with auto reject", autoReject, "you idiot", low, ModeAuto, Reject, []string{"banned_word"}},
+		{"banned phrase matches across punctuation", withBanned, "Go... back, HOME", low, ModeAuto, Hold, []string{"banned_word"}},
+		{"banned word needs whole words", withBanned, "idiotic idiots", low, ModeAuto, Approve, []string{"ok"}},
+		{"suspect word holds", withBanned, "buy Crypto now", low, ModeAuto, Hold, []string{"suspect_word"}},
+		{"premoderated article holds everything", DefaultPolicy(), "nice", low, ModePremoderate, Hold, []string{"mode.premoderate"}},
+		{"closed article rejects", DefaultPolicy(), "nice", low, ModeClosed, Reject, []string{"mode.closed"}},
+		{"several reasons, strictest wins", autoReject, "idiot", map[string]float64{"insult": 0.85}, ModePremoderate, Reject, []string{"mode.premoderate", "threshold.insult", "banned_word"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, reasons := tt.policy.Evaluate(tt.text, scores(tt.tone), tt.mode)
+			if got != tt.want {
+				t.Errorf("verdict = %s, want %s (reasons %v)", got, tt.want, reasons)
+			}
+			var codes []string
+			for _, r := range reasons {
+				codes = append(codes, r.Code)
+				if r.Message == "" {
+					t.Errorf("reason %s has no message", r.Code)
+				}
+			}
+			if diff := cmp.Diff(tt.wantCodes, codes); diff != "" {
+				t.Errorf("reason codes mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestPolicyEvaluateReasonMessage(t *testing.T) {
+	_, reasons := DefaultPolicy().Evaluate("x", scores(map[string]float64{"insult": 0.93}), ModeAuto)
+	if want := "insult 0.93 ≥ hold threshold 0.80"; reasons[0].Message != want {
+		t.Errorf("message = %q, want %q", reasons[0].Message, want)
+	}
+}
+
+// TestStanceNeverActs checks principle 1: whatever the stance scores, the verdict is the same.
+func TestStanceNeverActs(t *testing.T) {
+	tone := map[string]float64{"toxicity": 0.2, "insult": 0.1}
+	for _, st := range Stances {
+		s := Scores{Tone: tone, Stance: map[Stance]float64{st: 1}}
+		if v, _ := DefaultPolicy().Evaluate("text", s, ModeAuto); v != Approve {
+			t.Errorf("stance %s: verdict = %s, want approve", st, v)
+		}
+	}
+}
+
+func TestPolicyValidate(t *testing.T) {
+	tests := []struct {
+		name      string
+		mutate    func(*Policy)
+		wantField string
+	}{
+		{"default is valid", func(*Policy) {}, ""},
+		{"hold above one", func(p *Policy) { p.Hold["insult"] = 1.5 }, "hold.insult"},
+		{"hold zero", func(p *Policy) { p.Hold["insult"] = 0 }, "hold.insult"},
+		{"reject below hold", func(p *Policy) { p.Reject["threat"] = 0.5 }, "reject.threat"},
+		{"blank banned word", func(p *Policy) { p.BannedWords = []string{"  !! "} }, "banned_words"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := DefaultPolicy()
+			tt.mutate(&p)
+			err := p.Validate()
+			if tt.wantField == "" {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Field != tt.wantField || !errors.Is(err, ErrInvalid) {
+				t.Fatalf("Validate() = %v, want InputError on %s", err, tt.wantField)
+			}
+		})
+	}
+}
+
+func TestPriority(t *testing.T) {
+	risky := Priority(Scores{Tone: map[string]float64{"insult": 0.95}})
+	unsure := Priority(Scores{Tone: map[string]float64{"insult": 0.55}})
+	calm := Priority(Scores{Tone: map[string]float64{"insult": 0.02}})
+	if !(risky > unsure && unsure > calm) {
+		t.Errorf("priorities risky %.3f, unsure %.3f, calm %.3f: want strictly decreasing", risky, unsure, calm)
+	}
+}
+
+func TestCleanWordList(t *testing.T) {
+	got := CleanWordList([]string{" Idiot ", "idiot", "ÍDIOT", "", "go back home", "!!"})
+	want := []string{"Idiot", "go back home"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CleanWordList mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestScoresTopStanceDeterministic(t *testing.T) {
+	s := Scores{Stance: map[Stance]float64{Agree: 0.4, Disagree: 0.4, Discuss: 0.2}}
+	if st, _ := s.TopStance(); st != Agree {
+		t.Errorf("TopStance() = %s, want agree on a tie", st)
+	}
+	if st, _ := (Scores{}).TopStance(); st != "" {
+		t.Errorf("TopStance() of empty scores = %q, want empty", st)
+	}
+}
+
+func TestInputErrorMessage(t *testing.T) {
+	err := invalid("text", "is %d bytes long", 5)
+	if !strings.Contains(err.Error(), "text: is 5 bytes long") {
+		t.Errorf("Error() = %q", err.Error())
+	}
+}
