@@ -1,0 +1,135 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// The JSON columns use these store-owned shapes, so renaming a domain field never changes
+// what is on disk (domain structs carry no tags).
+
+type reasonJSON struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type contributionJSON struct {
+	Feature string  `json:"feature"`
+	Class   string  `json:"class"`
+	Weight  float64 `json:"weight"`
+	Start   int     `json:"start"`
+	End     int     `json:"end"`
+}
+
+type policyJSON struct {
+	Hold         map[string]float64 `json:"hold"`
+	Reject       map[string]float64 `json:"reject"`
+	AutoReject   bool               `json:"auto_reject"`
+	BannedWords  []string           `json:"banned_words"`
+	SuspectWords []string           `json:"suspect_words"`
+}
+
+func encodeReasons(rs []moderation.Reason) (string, error) {
+	if rs == nil {
+		return "null", nil
+	}
+	out := make([]reasonJSON, len(rs))
+	for i, r := range rs {
+		out[i] = reasonJSON(r)
+	}
+	return marshal(out)
+}
+
+func decodeReasons(s string) ([]moderation.Reason, error) {
+	var in []reasonJSON
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, fmt.Errorf("decode reasons: %w", err)
+	}
+	if in == nil {
+		return nil, nil
+	}
+	out := make([]moderation.Reason, len(in))
+	for i, r := range in {
+		out[i] = moderation.Reason(r)
+	}
+	return out, nil
+}
+
+func encodeExplanation(ex map[string][]moderation.Contribution) (string, error) {
+	if ex == nil {
+		return "null", nil
+	}
+	out := make(map[string][]contributionJSON, len(ex))
+	for head, cs := range ex {
+		js := make([]contributionJSON, len(cs))
+		for i, c := range cs {
+			js[i] = contributionJSON(c)
+		}
+		out[head] = js
+	}
+	return marshal(out)
+}
+
+func decodeExplanation(s string) (map[string][]moderation.Contribution, error) {
+	var in map[string][]contributionJSON
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, fmt.Errorf("decode explanation: %w", err)
+	}
+	if in == nil {
+		return nil, nil
+	}
+	out := make(map[string][]moderation.Contribution, len(in))
+	for head, js := range in {
+		cs := make([]moderation.Contribution, len(js))
+		for i, c := range js {
+			cs[i] = moderation.Contribution(c)
+		}
+		out[head] = cs
+	}
+	return out, nil
+}
+
+// encodeScores returns the tone and stance JSON columns.
+func encodeScores(s moderation.Scores) (tone, stance string, err error) {
+	if tone, err = marshal(s.Tone); err != nil {
+		return "", "", err
+	}
+	if stance, err = marshal(s.Stance); err != nil {
+		return "", "", err
+	}
+	return tone, stance, nil
+}
+
+func decodeScores(tone, stance string) (moderation.Scores, error) {
+	var s moderation.Scores
+	if err := json.Unmarshal([]byte(tone), &s.Tone); err != nil {
+		return s, fmt.Errorf("decode tone scores: %w", err)
+	}
+	if err := json.Unmarshal([]byte(stance), &s.Stance); err != nil {
+		return s, fmt.Errorf("decode stance scores: %w", err)
+	}
+	return s, nil
+}
+
+func encodePolicy(p moderation.Policy) (string, error) {
+	return marshal(policyJSON(p))
+}
+
+func decodePolicy(s string) (moderation.Policy, error) {
+	var p policyJSON
+	if err := json.Unmarshal([]byte(s), &p); err != nil {
+		return moderation.Policy{}, fmt.Errorf("decode policy: %w", err)
+	}
+	return moderation.Policy(p), nil
+}
+
+func marshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only NaN or ±Inf scores get here; the classifier promises finite ones.
+		return "", fmt.Errorf("encode: %w", err)
+	}
+	return string(b), nil
+}
