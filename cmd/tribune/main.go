@@ -42,6 +42,10 @@ func commands() map[string]command {
 		"score": {"score JSON Lines comments (stdin or --in) with a model", runScore},
 		"train": {"train a model from labeled JSON Lines", runTrain},
 		"eval":  {"evaluate a model on labeled JSON Lines", runEval},
+
+		"serve":     {"run the HTTP service (JSON API, dashboard)", runServe},
+		"apikey":    {"manage API keys for site backends (create, list, revoke)", runAPIKey},
+		"moderator": {"manage moderator accounts (add, passwd, list)", runModerator},
 	}
 }
 

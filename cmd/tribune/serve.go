@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/store"
+	"github.com/tribune/tribune/web"
+)
+
+// serveConfig is tribune serve's configuration, from flags over environment over defaults.
+type serveConfig struct {
+	Addr  string
+	DB    string
+	Model string
+	Quiet bool
+}
+
+// shutdownTimeout bounds how long in-flight requests may take to finish on SIGINT/SIGTERM.
+const shutdownTimeout = 10 * time.Second
+
+// runServe runs the HTTP service until ctx ends, then drains in-flight requests and closes the
+// database. It prints "listening on http://ADDR" to stderr once it accepts connections (tests
+// and scripts read the real address from there when --addr has port 0).
+func runServe(ctx context.Context, args []string, e env) (err error) {
+	cfg, err := parseServe(args, e)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, db.Close()) }()
+	clf, err := loadClassifier(cfg.Model)
+	if err != nil {
+		return err
+	}
+	svc, err := moderation.NewService(ctx, db, clf)
+	if err != nil {
+		return err
+	}
+	gin.SetMode(gin.ReleaseMode)
+	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	srv := web.New(svc, web.Options{Logger: logger, SkipRequestLog: cfg.Quiet})
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(e.stderr, "tribune: model %s, database %s\n", clf.Version(), cfg.DB)
+	fmt.Fprintf(e.stderr, "tribune: listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	// The parent context is done; shutting down needs a fresh one with its own deadline.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	fmt.Fprintln(e.stderr, "tribune: stopped")
+	return nil
+}
+
+// parseServe reads serve's flags, with TRIBUNE_ADDR, TRIBUNE_DB and TRIBUNE_MODEL as defaults.
+func parseServe(args []string, e env) (serveConfig, error) {
+	fs := newFlagSet("serve", e)
+	cfg := serveConfig{}
+	fs.StringVar(&cfg.Addr, "addr", envOr(e, "TRIBUNE_ADDR", "127.0.0.1:8080"), "listen on `HOST:PORT` (env TRIBUNE_ADDR)")
+	fs.StringVar(&cfg.DB, "db", envOr(e, "TRIBUNE_DB", "tribune.db"), "SQLite database `file`, created when missing (env TRIBUNE_DB)")
+	fs.StringVar(&cfg.Model, "model", e.getenv("TRIBUNE_MODEL"), "model `file` (env TRIBUNE_MODEL; default: the embedded model)")
+	fs.BoolVar(&cfg.Quiet, "quiet", false, "do not log every request")
+	if err := parseFlags(fs, args); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// envOr returns the environment variable name, or def when it is unset or empty.
+func envOr(e env, name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,170 @@
+// Package moderationtest holds hand-written fakes of moderation's dependencies, shared by the
+// tests of every package that builds a moderation.Service.
+package moderationtest
+
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// FakeVersion is the model version FakeClassifier reports unless told otherwise. Tests that need
+// the real model recognise the fake by its "fake" prefix.
+const FakeVersion = "fake-keywords-1"
+
+// FakeClassifier is a deterministic keyword model implementing moderation.Classifier. Each tone
+// head's log-odds is a bias plus a fixed weight per listed keyword found in the text, so one
+// insult word ("idiot") crosses the default hold threshold and two cross the reject one.
+// Stance comes from word overlap with the context plus polarity words: overlap with negations
+// or criticism reads as disagree, with approval words as agree, bare overlap as discuss, and
+// no overlap as unrelated. Explanations carry the keywords' byte offsets in the text. The zero
+// value is ready to use and it is safe for concurrent use.
+type FakeClassifier struct {
+	// Name overrides FakeVersion as the reported model version when set.
+	Name string
+}
+
+var _ moderation.Classifier = FakeClassifier{}
+
+// fakeBias is every tone head's log-odds with no keyword: P ≈ 0.018.
+const fakeBias = -4.0
+
+// fakeTone maps a keyword to its log-odds weight per tone head.
+var fakeTone = map[string]map[string]float64{
+	"idiot":    {"toxicity": 6, "insult": 6},
+	"idiots":   {"toxicity": 6, "insult": 6},
+	"moron":    {"toxicity": 6, "insult": 6},
+	"stupid":   {"toxicity": 5, "insult": 6},
+	"loser":    {"toxicity": 4, "insult": 6},
+	"hate":     {"toxicity": 4},
+	"garbage":  {"toxicity": 4},
+	"kill":     {"toxicity": 5, "threat": 7},
+	"hurt":     {"threat": 6},
+	"vermin":   {"toxicity": 6, "identity_attack": 7},
+	"subhuman": {"toxicity": 6, "identity_attack": 7},
+	"damn":     {"profanity": 5},
+	"crap":     {"profanity": 6, "toxicity": 2},
+	"shit":     {"profanity": 8, "toxicity": 4},
+}
+
+// Stance polarity words.
+var (
+	fakeDisagree = map[string]bool{"not": true, "no": true, "never": true, "wrong": true, "failed": true,
+		"fails": true, "false": true, "disagree": true, "nonsense": true, "pretended": true}
+	fakeAgree = map[string]bool{"agree": true, "right": true, "exactly": true, "support": true,
+		"yes": true, "true": true, "great": true, "correct": true}
+)
+
+// Version implements moderation.Classifier.
+func (f FakeClassifier) Version() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return FakeVersion
+}
+
+// Assess implements moderation.Classifier.
+func (f FakeClassifier) Assess(text, context string) (moderation.Assessment, error) {
+	words := fakeWords(text)
+	logit := map[string]float64{}
+	expl := map[string][]moderation.Contribution{}
+	for _, w := range words {
+		for head, weight := range fakeTone[w.word] {
+			logit[head] += weight
+			expl[head] = append(expl[head], moderation.Contribution{
+				Feature: w.word, Class: head, Weight: weight, Start: w.start, End: w.end})
+		}
+	}
+	tone := make(map[string]float64, len(moderation.ToneAttributes))
+	for _, head := range moderation.ToneAttributes {
+		tone[head] = sigmoid(fakeBias + logit[head])
+	}
+	stance, contribs := fakeStance(words, context)
+	expl["stance"] = contribs
+	return moderation.Assessment{
+		ModelVersion: f.Version(),
+		Scores:       moderation.Scores{Tone: tone, Stance: stance},
+		Explanation:  expl,
+	}, nil
+}
+
+// fakeStance scores stance from overlap with the context's longer words and polarity words.
+func fakeStance(words []fakeWord, context string) (map[moderation.Stance]float64, []moderation.Contribution) {
+	ctx := map[string]bool{}
+	for _, w := range fakeWords(context) {
+		if len(w.word) >= 4 {
+			ctx[w.word] = true
+		}
+	}
+	logit := map[moderation.Stance]float64{moderation.Unrelated: 1}
+	var contribs []moderation.Contribution
+	add := func(st moderation.Stance, weight float64, w fakeWord) {
+		logit[st] += weight
+		contribs = append(contribs, moderation.Contribution{
+			Feature: w.word, Class: string(st), Weight: weight, Start: w.start, End: w.end})
+	}
+	overlap := 0
+	for _, w := range words {
+		switch {
+		case ctx[w.word]:
+			overlap++
+			add(moderation.Discuss, 0.5, w)
+		case fakeDisagree[w.word]:
+			add(moderation.Disagree, 1.5, w)
+		case fakeAgree[w.word]:
+			add(moderation.Agree, 1.5, w)
+		}
+	}
+	if overlap == 0 {
+		// Polarity means little about a text that shares nothing with the article.
+		logit[moderation.Unrelated] += 3
+	} else {
+		contribs = append(contribs, moderation.Contribution{
+			Feature: "context_overlap", Class: string(moderation.Discuss), Weight: 1, Start: -1, End: -1})
+		logit[moderation.Discuss]++
+	}
+	var sum float64
+	exp := map[moderation.Stance]float64{}
+	for _, st := range moderation.Stances {
+		exp[st] = math.Exp(logit[st])
+		sum += exp[st]
+	}
+	out := make(map[moderation.Stance]float64, len(exp))
+	for st, e := range exp {
+		out[st] = e / sum
+	}
+	return out, contribs
+}
+
+// fakeWord is one lower-cased word of a text and its byte span.
+type fakeWord struct {
+	word       string
+	start, end int
+}
+
+// fakeWords splits text into runs of letters and digits; invalid UTF-8 bytes separate words.
+func fakeWords(text string) []fakeWord {
+	var out []fakeWord
+	start := -1
+	for i := 0; i <= len(text); {
+		r, size := utf8.RuneError, 1
+		if i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+		}
+		inWord := i < len(text) && !(r == utf8.RuneError && size == 1) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			out = append(out, fakeWord{word: strings.ToLower(text[start:i]), start: start, end: i})
+			start = -1
+		}
+		i += size
+	}
+	return out
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

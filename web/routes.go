@@ -1,0 +1,35 @@
+package web
+
+import (
+	"github.com/gin-gonic/gin"
+)
+
+// routes registers every route. The JSON API lives under /api/v1; the dashboard and the
+// Perspective-compatible API get groups of their own here, beside it, not under it.
+func (s *Server) routes() {
+	e := s.engine
+	e.NoRoute(func(c *gin.Context) { s.fail(c, errRouteNotFound) })
+	e.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
+
+	e.GET("/healthz", s.health)
+
+	api := e.Group("/api/v1")
+	api.POST("/login", s.login)
+	api.POST("/logout", s.requireModerator, s.logout)
+
+	// Site backends, with API keys.
+	site := api.Group("", s.requireAPIKey)
+	site.PUT("/articles/:id", s.putArticle)
+	site.GET("/articles/:id", s.getArticle)
+	site.GET("/articles/:id/comments", s.listComments)
+	site.POST("/comments", s.postComment)
+	site.GET("/comments/:id", s.getComment)
+	site.POST("/score", s.score)
+
+	// Moderators, with sessions.
+	mod := api.Group("", s.requireModerator)
+	mod.GET("/queue", s.queue)
+	mod.POST("/queue/claim", s.claim)
+	mod.DELETE("/queue/claims/:id", s.release)
+	mod.POST("/comments/:id/decision", s.decide)
+}

@@ -1,0 +1,39 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// scoreRequest is the body of POST /api/v1/score.
+type scoreRequest struct {
+	Text    string `json:"text"`
+	Context string `json:"context"`
+}
+
+// scoreResponse is what the model and the policy say about a text that is not stored: the
+// verdict is the one an auto-moderated article would give.
+type scoreResponse struct {
+	Verdict      string          `json:"verdict"`
+	Reasons      []reasonJSON    `json:"reasons"`
+	ModelVersion string          `json:"model_version"`
+	Scores       scoresJSON      `json:"scores"`
+	Explanation  explanationJSON `json:"explanation,omitempty"`
+}
+
+// score assesses a text without storing anything.
+func (s *Server) score(c *gin.Context) {
+	var req scoreRequest
+	if err := bindJSON(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, verdict, reasons, err := s.svc.Score(c.Request.Context(), req.Text, req.Context)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, scoreResponse{Verdict: string(verdict), Reasons: reasonsJSON(reasons),
+		ModelVersion: a.ModelVersion, Scores: scoresToJSON(a.Scores), Explanation: explanationToJSON(a.Explanation)})
+}

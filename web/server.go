@@ -1,0 +1,173 @@
+// Package web is Tribune's HTTP interface: the JSON API under /api/v1 for site backends and
+// moderators, and (beside it) the moderator dashboard and the Perspective-compatible API. It
+// transports; every decision is taken by moderation.Service.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// DefaultMaxBodyBytes bounds a request body. A comment is at most moderation.MaxCommentBytes;
+// the rest leaves room for JSON escaping (\u00e9 is six bytes for two) and the other fields.
+const DefaultMaxBodyBytes = 64 << 10
+
+// Options configures a Server. The zero value is usable.
+type Options struct {
+	// Logger receives the request log and the detail of internal errors. Nil means
+	// slog.Default().
+	Logger *slog.Logger
+	// MaxBodyBytes bounds request bodies; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// HealthCheck reports whether the database is reachable, for GET /healthz. Nil means a
+	// cheap query through the service (the review queue's size).
+	HealthCheck func(ctx context.Context) error
+	// SkipRequestLog turns the per-request log line off (load tests, noisy embedders).
+	SkipRequestLog bool
+}
+
+// Server is Tribune's HTTP server: a gin engine whose handlers call one moderation.Service.
+type Server struct {
+	svc    *moderation.Service
+	engine *gin.Engine
+	log    *slog.Logger
+	opts   Options
+}
+
+// New returns a server for svc with every route registered.
+func New(svc *moderation.Service, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.HealthCheck == nil {
+		opts.HealthCheck = func(ctx context.Context) error {
+			_, err := svc.QueueSize(ctx)
+			return err
+		}
+	}
+	s := &Server{svc: svc, engine: gin.New(), log: opts.Logger, opts: opts}
+	// gin's default 404 and 405 are plain text; ours go through the error responder.
+	s.engine.HandleMethodNotAllowed = true
+	s.engine.RedirectTrailingSlash = false
+	s.engine.RedirectFixedPath = false
+	s.engine.ContextWithFallback = true
+	s.engine.Use(s.recovery, s.requestID)
+	if !opts.SkipRequestLog {
+		s.engine.Use(s.requestLog)
+	}
+	s.engine.Use(s.limitBody)
+	s.routes()
+	return s
+}
+
+// Handler returns the server's http.Handler.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// requestIDKey is where requestID leaves the request's ID in the gin context.
+const requestIDKey = "request_id"
+
+// requestID takes the client's X-Request-ID when it looks sane, or makes one, and echoes it.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if !saneRequestID(id) {
+		var b [8]byte
+		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+).
+		id = hex.EncodeToString(b[:])
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+// saneRequestID accepts short printable-ASCII IDs, so a client cannot inject log lines.
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] <= ' ' || id[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// requestLog writes one structured line per request once it is answered.
+func (s *Server) requestLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "(no route)"
+	}
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+		slog.String("id", c.GetString(requestIDKey)),
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", c.Writer.Status()),
+		slog.Int("bytes", c.Writer.Size()),
+		slog.Duration("duration", time.Since(start)),
+	)
+}
+
+// recovery turns a panic into a logged 500. Handlers do not panic by design; this is the last
+// resort that keeps one bad request from taking the process down.
+func (s *Server) recovery(c *gin.Context) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		if p == http.ErrAbortHandler {
+			panic(p) // net/http's way to abort a response; it must reach the server.
+		}
+		s.log.Error("panic serving request", "id", c.GetString(requestIDKey),
+			"path", c.Request.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		if !c.Writer.Written() {
+			s.fail(c, fmt.Errorf("panic: %v", p))
+		}
+		c.Abort()
+	}()
+	c.Next()
+}
+
+// limitBody caps every request body, so an oversized one fails while being read (413) instead
+// of being buffered whole.
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.Body != nil && c.Request.Body != http.NoBody {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxBodyBytes)
+	}
+	c.Next()
+}
+
+// readBody reads the whole (limited) request body, mapping an oversized one to errTooLarge.
+func readBody(c *gin.Context) ([]byte, error) {
+	if c.Request.Body == nil {
+		return nil, nil
+	}
+	b, err := io.ReadAll(c.Request.Body)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, &requestError{kind: errTooLarge,
+			message: fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)}
+	}
+	if err != nil {
+		return nil, &requestError{kind: errBadBody, message: "could not read the request body"}
+	}
+	return b, nil
+}
