@@ -24,16 +24,13 @@ const (
 	moderatorKey = "moderator"
 )
 
+// Valid credentials on the wrong kind of endpoint are 403s that say what to use instead.
 var (
-	errAPIKeyOnModeratorRoute = &forbiddenError{"this endpoint needs a moderator session (POST /api/v1/login); API keys cannot use it"}
-	errSessionOnSiteRoute     = &forbiddenError{"this endpoint needs an API key (tribune apikey create); moderator sessions cannot use it"}
+	errAPIKeyOnModeratorRoute = &requestError{kind: moderation.ErrForbidden,
+		message: "this endpoint needs a moderator session (POST /api/v1/login); API keys cannot use it"}
+	errSessionOnSiteRoute = &requestError{kind: moderation.ErrForbidden,
+		message: "this endpoint needs an API key (tribune apikey create); moderator sessions cannot use it"}
 )
-
-// forbiddenError is a moderation.ErrForbidden with a message safe to show.
-type forbiddenError struct{ message string }
-
-func (e *forbiddenError) Error() string { return e.message }
-func (e *forbiddenError) Unwrap() error { return moderation.ErrForbidden }
 
 // bearer returns the token of an "Authorization: Bearer TOKEN" header, or "".
 func bearer(c *gin.Context) string {

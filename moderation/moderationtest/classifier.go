@@ -113,9 +113,9 @@ func fakeStance(words []fakeWord, context string) (map[moderation.Stance]float64
 			overlap++
 			add(moderation.Discuss, 0.5, w)
 		case fakeDisagree[w.word]:
-			add(moderation.Disagree, 1.5, w)
+			add(moderation.Disagree, 2.5, w)
 		case fakeAgree[w.word]:
-			add(moderation.Agree, 1.5, w)
+			add(moderation.Agree, 2.5, w)
 		}
 	}
 	if overlap == 0 {

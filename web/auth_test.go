@@ -1,0 +1,88 @@
+package web
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestLogin(t *testing.T) {
+	f := newFixture(t)
+	var got loginResponse
+	f.doJSON(http.MethodPost, "/api/v1/login", "", map[string]string{"name": "alice", "password": testPassword},
+		http.StatusOK, &got)
+	if got.Token == "" || got.Moderator.Name != "alice" || got.Moderator.Role != "moderator" {
+		t.Fatalf("login = %+v", got)
+	}
+	f.doJSON(http.MethodGet, "/api/v1/queue", got.Token, nil, http.StatusOK, nil)
+	f.doJSON(http.MethodPost, "/api/v1/logout", got.Token, nil, http.StatusNoContent, nil)
+	w := f.do(http.MethodGet, "/api/v1/queue", got.Token, "")
+	checkError(t, w.Code, w.Body.Bytes(), 401, unauthenticated)
+
+	for _, body := range []string{`{"name":"alice","password":"wrong password"}`, `{"name":"nobody","password":"whatever123"}`} {
+		w := f.do(http.MethodPost, "/api/v1/login", "", body)
+		checkError(t, w.Code, w.Body.Bytes(), 401, unauthenticated)
+	}
+}
+
+var unauthenticated = errorDetail{Code: "unauthenticated",
+	Message: "missing or invalid credentials: send Authorization: Bearer <API key or session token>"}
+
+func TestAuthorization(t *testing.T) {
+	f := newFixture(t)
+	revoked, k, err := f.svc.CreateAPIKey(t.Context(), "old site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RevokeAPIKey(t.Context(), k.ID); err != nil {
+		t.Fatal(err)
+	}
+	siteForbidden := errorDetail{Code: "forbidden", Message: errSessionOnSiteRoute.message}
+	modForbidden := errorDetail{Code: "forbidden", Message: errAPIKeyOnModeratorRoute.message}
+	for _, tc := range []struct {
+		name   string
+		method string
+		path   string
+		header string // the whole Authorization header
+		body   string
+		status int
+		want   errorDetail
+	}{
+		{"no key", http.MethodPost, "/api/v1/score", "", `{"text":"x"}`, 401, unauthenticated},
+		{"wrong key", http.MethodPost, "/api/v1/score", "Bearer trb_notakey", `{"text":"x"}`, 401, unauthenticated},
+		{"revoked key", http.MethodPost, "/api/v1/score", "Bearer " + revoked, `{"text":"x"}`, 401, unauthenticated},
+		{"basic scheme", http.MethodPost, "/api/v1/score", "Basic " + f.key, `{"text":"x"}`, 401, unauthenticated},
+		{"session on site route", http.MethodPost, "/api/v1/score", "Bearer " + f.alice, `{"text":"x"}`, 403, siteForbidden},
+		{"session on articles", http.MethodGet, "/api/v1/articles/x", "Bearer " + f.alice, "", 403, siteForbidden},
+		{"no session on queue", http.MethodGet, "/api/v1/queue", "", "", 401, unauthenticated},
+		{"bad session on claim", http.MethodPost, "/api/v1/queue/claim", "Bearer nope", "", 401, unauthenticated},
+		{"API key on queue", http.MethodGet, "/api/v1/queue", "Bearer " + f.key, "", 403, modForbidden},
+		{"API key on claim", http.MethodPost, "/api/v1/queue/claim", "Bearer " + f.key, "", 403, modForbidden},
+		{"API key on decision", http.MethodPost, "/api/v1/comments/1/decision", "Bearer " + f.key, `{"verdict":"approve"}`, 403, modForbidden},
+		{"API key on release", http.MethodDelete, "/api/v1/queue/claims/1", "Bearer " + f.key, "", 403, modForbidden},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := f.do(tc.method, tc.path, "", tc.body, "Authorization", tc.header)
+			checkError(t, w.Code, w.Body.Bytes(), tc.status, tc.want)
+		})
+	}
+}
+
+// TestSessionCookie checks the dashboard's cookie works on safe methods only: a state change
+// needs the Authorization header, which a cross-site form cannot send.
+func TestSessionCookie(t *testing.T) {
+	f := newFixture(t)
+	cookie := "Cookie"
+	w := f.do(http.MethodGet, "/api/v1/queue", "", "", cookie, SessionCookie+"="+f.alice)
+	if w.Code != http.StatusOK {
+		t.Errorf("GET queue with cookie: status %d, want 200", w.Code)
+	}
+	w = f.do(http.MethodPost, "/api/v1/queue/claim", "", `{"count":1}`, cookie, SessionCookie+"="+f.alice)
+	checkError(t, w.Code, w.Body.Bytes(), 401, unauthenticated)
+	var q queueResponse
+	decode(t, f.do(http.MethodGet, "/api/v1/queue", f.alice, ""), &q)
+	if diff := cmp.Diff(queueResponse{Items: []commentResponse{}}, q); diff != "" {
+		t.Errorf("empty queue (-want +got):\n%s", diff)
+	}
+}
