@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// BenchmarkInsertComment measures one durable InsertComment (comment, score row, verdict,
+// audit row, idempotency key; one transaction) at a time.
+func BenchmarkInsertComment(b *testing.B) {
+	ctx := context.Background()
+	db, _ := newDB(b)
+	db.Now = time.Now
+	mustArticle(b, db, "a1")
+	nc := newComment("a1", moderation.Approve, 0.3)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		nc.IdempotencyKey = fmt.Sprintf("k%d", i)
+		if _, _, err := db.InsertComment(ctx, nc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inserts/s")
+}
+
+// BenchmarkInsertCommentParallel measures InsertComment from 32 goroutines at once, as the HTTP
+// server calls it, and reports throughput and the p50/p99 latency of one call.
+func BenchmarkInsertCommentParallel(b *testing.B) {
+	ctx := context.Background()
+	db, _ := newDB(b)
+	db.Now = time.Now
+	mustArticle(b, db, "a1")
+	var (
+		mu  sync.Mutex
+		lat []time.Duration
+		seq int
+	)
+	b.ReportAllocs()
+	b.SetParallelism(16) // × GOMAXPROCS goroutines
+	b.RunParallel(func(pb *testing.PB) {
+		nc := newComment("a1", moderation.Hold, 0.3)
+		var mine []time.Duration
+		for pb.Next() {
+			mu.Lock()
+			seq++
+			nc.IdempotencyKey = fmt.Sprintf("k%d", seq)
+			mu.Unlock()
+			start := time.Now()
+			if _, _, err := db.InsertComment(ctx, nc); err != nil {
+				b.Error(err)
+				return
+			}
+			mine = append(mine, time.Since(start))
+		}
+		mu.Lock()
+		lat = append(lat, mine...)
+		mu.Unlock()
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "inserts/s")
+	if len(lat) > 0 {
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	}
+}
+
+// BenchmarkQueue lists the first page of a queue of 10,000 held comments.
+func BenchmarkQueue(b *testing.B) {
+	ctx := context.Background()
+	db, _ := newDB(b)
+	for a := range 10 {
+		mustArticle(b, db, fmt.Sprintf("a%d", a))
+	}
+	for i := range 10_000 {
+		nc := newComment(fmt.Sprintf("a%d", i%10), moderation.Hold, float64(i%1000)/500)
+		if _, _, err := db.InsertComment(ctx, nc); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, f := range []moderation.QueueFilter{{Limit: 50}, {ArticleID: "a3", Limit: 50}} {
+		b.Run("article="+f.ArticleID, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				items, err := db.Queue(ctx, f)
+				if err != nil || len(items) != 50 {
+					b.Fatalf("Queue = %d items, %v", len(items), err)
+				}
+			}
+		})
+	}
+	b.Run("size", func(b *testing.B) {
+		for b.Loop() {
+			if n, err := db.QueueSize(ctx); err != nil || n != 10_000 {
+				b.Fatalf("QueueSize = %d, %v", n, err)
+			}
+		}
+	})
+}
