@@ -1,0 +1,480 @@
+package classifier
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tribune/tribune/classifier/wordpiece"
+)
+
+// FeatureConfig says which features a model extracts. It is stored in the model file, so a
+// model always featurizes text the way it was trained.
+type FeatureConfig struct {
+	// Bigrams adds pairs of adjacent words.
+	Bigrams bool `json:"bigrams"`
+	// Negation marks the words after a negation ("not", "never", "n't", ...) up to the next
+	// punctuation or NegationScope words, so "not good" and "good" get different weights.
+	Negation      bool `json:"negation"`
+	NegationScope int  `json:"negation_scope"`
+	// CharMin and CharMax bound the character n-grams taken from words that the WordPiece
+	// vocabulary splits into several pieces (rare, misspelled or obfuscated words such as
+	// "id10t"); 0 disables them. Common words are whole vocabulary tokens and get none, which
+	// keeps featurization fast.
+	CharMin int `json:"char_min"`
+	CharMax int `json:"char_max"`
+	// Pieces adds the WordPiece pieces of multi-piece words as features.
+	Pieces bool `json:"pieces"`
+	// ContextWords caps the number of context words taken as prefixed context features.
+	ContextWords int `json:"context_words"`
+	// ContextCross adds comment words crossed with the identity of the whole context: target-
+	// specific word weights, useful when the data has a few recurring stance targets.
+	ContextCross bool `json:"context_cross"`
+}
+
+// DefaultFeatures is the feature configuration Train uses unless told otherwise.
+func DefaultFeatures() FeatureConfig {
+	return FeatureConfig{Bigrams: true, Negation: true, NegationScope: 3, CharMin: 3, CharMax: 5,
+		Pieces: true, ContextWords: 64}
+}
+
+// Feature namespaces, mixed into each hash so that the same word in different roles gets
+// different weights.
+const (
+	nsWord uint64 = iota + 1
+	nsNeg
+	nsBigram
+	nsPiece
+	nsChar
+	nsCtxWord
+	nsShared
+	nsCross
+	nsOverlap
+)
+
+// maxContextWords bounds how much of a long context (an article body) is read for overlap.
+const maxContextWords = 4096
+
+// maxCharWordBytes bounds the words that get character n-grams.
+const maxCharWordBytes = 24
+
+// feat is one feature occurrence: a hashed key and its value.
+type feat struct {
+	key uint32
+	val float32
+}
+
+// span locates a feature occurrence for explanations: its readable name and its byte range in
+// the comment (-1, -1 for context and overlap features).
+type span struct {
+	name       string
+	start, end int
+}
+
+// featurizer turns a comment and its context into hashed feature occurrences.
+type featurizer struct {
+	tok *wordpiece.Tokenizer
+	cfg FeatureConfig
+}
+
+// scratch is per-call working memory, pooled by Model so that prediction does not allocate.
+type scratch struct {
+	enc, cenc wordpiece.Encoding
+	words     []uint64 // hash of each comment word
+	first     []int32  // first token index of each comment word
+	feats     []feat
+	set       []uint64 // open-addressing set of context content words
+	seen      []uint64 // open-addressing set of comment content words
+	logits    []float64
+	spans     []span
+	ex        Prediction
+}
+
+// Hashing: FNV-1a over bytes, finished with the splitmix64 finalizer so that low bits are well
+// mixed; keys are the low 32 bits of a namespaced mix.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashString(s string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return mix64(h)
+}
+
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// key returns the 32-bit feature key of value x in namespace ns. Key 0 marks an empty slot in
+// the weight table, so it is never returned.
+func key(ns, x uint64) uint32 {
+	k := uint32(mix64(x ^ ns*0x9e3779b97f4a7c15))
+	if k == 0 {
+		k = 1
+	}
+	return k
+}
+
+// isPunct reports whether a normalized word is a single punctuation or symbol character (the
+// pre-tokenizer splits those off as words of their own).
+func isPunct(w string) bool {
+	r, n := utf8.DecodeRuneInString(w)
+	if n != len(w) {
+		return false
+	}
+	return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f && r != '’' && r != '“' && r != '”')
+}
+
+// negators start a negation scope. "t" is the tail of "n't" after the pre-tokenizer splits
+// "don't" into "don", "'", "t".
+var negators = map[string]bool{
+	"not": true, "no": true, "never": true, "nor": true, "cannot": true, "without": true,
+	"nothing": true, "nobody": true, "none": true, "neither": true, "nowhere": true,
+	"dont": true, "doesnt": true, "didnt": true, "isnt": true, "arent": true, "wasnt": true,
+	"werent": true, "cant": true, "wont": true, "wouldnt": true, "shouldnt": true, "couldnt": true,
+	"hasnt": true, "havent": true, "aint": true,
+}
+
+// stopwords are English function words left out of comment–context overlap, which should
+// measure shared topic words.
+var stopwords = func() map[uint64]bool {
+	m := make(map[uint64]bool)
+	for _, w := range strings.Fields(`a an the and or but if then else of to in on at by for with
+		from into onto over under about as is are was were be been being am do does did done have
+		has had having it its it's this that these those there here i me my mine we us our ours you
+		your yours he him his she her hers they them their theirs what which who whom whose when
+		where why how all any both each few more most other some such only own same so than too
+		very can will just should would could may might must shall also not no nor s t don isn
+		aren wasn weren doesn didn won wouldn shouldn couldn hasn haven re ve ll d m o y up down
+		out off again further once because while until against between through during before after
+		above below said says say one get got like even much many well`) {
+		m[hashString(w)] = true
+	}
+	return m
+}()
+
+// isNegator reports whether word i starts a negation scope.
+func isNegator(w, prev string) bool {
+	if w == "t" {
+		return prev == "'" || prev == "’"
+	}
+	return negators[w]
+}
+
+// featurize fills s.feats with the features of text and, when withContext is set and context
+// is not empty, of its relation to context. It returns how many leading entries of s.feats are
+// comment features; the rest relate to the context. With trace set, s.spans gets one entry per
+// feature, aligned with s.feats.
+func (f *featurizer) featurize(s *scratch, text, context string, withContext, trace bool) int {
+	s.feats = s.feats[:0]
+	s.spans = s.spans[:0]
+	f.tok.Encode(text, &s.enc)
+	enc := &s.enc
+	nw := len(enc.Words)
+	s.words = s.words[:0]
+	s.first = s.first[:0]
+	// Token runs per word: tokens are in word order and every word has at least one.
+	for i, t := range enc.Tokens {
+		for int(t.Word) >= len(s.first) {
+			s.first = append(s.first, int32(i))
+		}
+	}
+	for len(s.first) < nw {
+		s.first = append(s.first, int32(len(enc.Tokens)))
+	}
+	cfg := &f.cfg
+	neg := 0
+	prev := ""
+	var prevHash uint64
+	for i := range nw {
+		w := enc.Norm(i)
+		h := hashString(w)
+		s.words = append(s.words, h)
+		punct := isPunct(w)
+		ns := nsWord
+		if neg > 0 {
+			ns = nsNeg
+			neg--
+		}
+		if punct {
+			neg = 0
+			ns = nsWord
+		}
+		s.feats = append(s.feats, feat{key(ns, h), 1})
+		if trace {
+			name := "word:" + w
+			if ns == nsNeg {
+				name = "neg:" + w
+			}
+			s.spans = append(s.spans, span{name, int(enc.Words[i].Start), int(enc.Words[i].End)})
+		}
+		if cfg.Bigrams && i > 0 {
+			s.feats = append(s.feats, feat{key(nsBigram, prevHash*31+h), 1})
+			if trace {
+				s.spans = append(s.spans, span{"bigram:" + prev + " " + w,
+					int(enc.Words[i-1].Start), int(enc.Words[i].End)})
+			}
+		}
+		if cfg.Negation && isNegator(w, prev) {
+			neg = cfg.NegationScope
+		}
+		lo, hi := s.first[i], int32(len(enc.Tokens))
+		if i+1 < nw {
+			hi = s.first[i+1]
+		}
+		if hi-lo > 1 {
+			f.subwords(s, enc, i, lo, hi, w, trace)
+		}
+		prev, prevHash = w, h
+	}
+	nComment := len(s.feats)
+	scaleRange(s.feats, 0, nComment)
+	if withContext && context != "" {
+		f.contextFeatures(s, context, trace)
+	}
+	return nComment
+}
+
+// subwords adds piece and character n-gram features of word i, which spans tokens [lo, hi).
+func (f *featurizer) subwords(s *scratch, enc *wordpiece.Encoding, i int, lo, hi int32, w string, trace bool) {
+	cfg := &f.cfg
+	ws, we := int(enc.Words[i].Start), int(enc.Words[i].End)
+	if cfg.Pieces {
+		for _, t := range enc.Tokens[lo:hi] {
+			s.feats = append(s.feats, feat{key(nsPiece, uint64(t.ID)), 1})
+			if trace {
+				s.spans = append(s.spans, span{"piece:" + f.tok.Token(t.ID), int(t.Start), int(t.End)})
+			}
+		}
+	}
+	if cfg.CharMin <= 0 || len(w) > maxCharWordBytes {
+		return
+	}
+	// Character n-grams of "<word>", over bytes: boundaries marked so prefixes and suffixes
+	// differ from inner grams. Hashing bytes directly avoids building the bracketed string.
+	nb := len(w) + 2
+	at := func(j int) byte {
+		switch j {
+		case 0:
+			return '<'
+		case nb - 1:
+			return '>'
+		}
+		return w[j-1]
+	}
+	for n := cfg.CharMin; n <= cfg.CharMax; n++ {
+		for j := 0; j+n <= nb; j++ {
+			h := uint64(fnvOffset)
+			for k := j; k < j+n; k++ {
+				h ^= uint64(at(k))
+				h *= fnvPrime
+			}
+			s.feats = append(s.feats, feat{key(nsChar, h), 1})
+			if trace {
+				var b strings.Builder
+				for k := j; k < j+n; k++ {
+					b.WriteByte(at(k))
+				}
+				s.spans = append(s.spans, span{"chars:" + strings.ToValidUTF8(b.String(), "?"), ws, we})
+			}
+		}
+	}
+}
+
+// scaleRange gives feats[lo:hi] the value 1/sqrt(hi-lo): an occurrence-count L2 scaling, so that
+// long and short comments produce logits on the same scale.
+func scaleRange(fs []feat, lo, hi int) {
+	if hi <= lo {
+		return
+	}
+	v := float32(1 / math.Sqrt(float64(hi-lo)))
+	for i := lo; i < hi; i++ {
+		fs[i].val *= v
+	}
+}
+
+// contextFeatures appends features relating the comment (already in s.words) to context:
+// prefixed context words, shared content words, overlap measures and, if configured, comment
+// words crossed with the context's identity.
+func (f *featurizer) contextFeatures(s *scratch, context string, trace bool) {
+	cfg := &f.cfg
+	f.tok.Encode(context, &s.cenc)
+	cenc := &s.cenc
+	ncw := min(len(cenc.Words), maxContextWords)
+	s.set = resetSet(s.set, ncw)
+	ux := 0
+	lo := len(s.feats)
+	taken := 0
+	for i := range ncw {
+		w := cenc.Norm(i)
+		if isPunct(w) {
+			continue
+		}
+		h := hashString(w)
+		if taken < cfg.ContextWords {
+			taken++
+			s.feats = append(s.feats, feat{key(nsCtxWord, h), 1})
+			if trace {
+				s.spans = append(s.spans, span{"context:" + w, -1, -1})
+			}
+		}
+		if len(w) < 2 || stopwords[h] {
+			continue
+		}
+		if setAdd(s.set, h) {
+			ux++
+		}
+	}
+	scaleRange(s.feats, lo, len(s.feats))
+
+	// Shared content words: unique comment words found in the context set.
+	s.seen = resetSet(s.seen, len(s.words))
+	uc, shared := 0, 0
+	lo = len(s.feats)
+	for i, h := range s.words {
+		w := s.enc.Norm(i)
+		if len(w) < 2 || isPunct(w) || stopwords[h] || !setAdd(s.seen, h) {
+			continue
+		}
+		uc++
+		if setHas(s.set, h) {
+			shared++
+			s.feats = append(s.feats, feat{key(nsShared, h), 1})
+			if trace {
+				ws := s.enc.Words[i]
+				s.spans = append(s.spans, span{"shared:" + w, int(ws.Start), int(ws.End)})
+			}
+		}
+	}
+	scaleRange(s.feats, lo, len(s.feats))
+
+	// Overlap measures: cosine of the two content-word sets, the share of the comment's
+	// content words found in the context, and indicator bins of the shared count, so that the
+	// model can learn a non-linear relatedness curve.
+	var cos, frac float64
+	if uc > 0 && ux > 0 {
+		cos = float64(shared) / math.Sqrt(float64(uc)*float64(ux))
+		frac = float64(shared) / float64(uc)
+	}
+	f.dense(s, 1, "overlap:cosine", float32(cos), trace)
+	f.dense(s, 2, "overlap:fraction", float32(frac), trace)
+	f.dense(s, 100+uint64(countBin(shared)), "overlap:shared="+countBinName(shared), 1, trace)
+	f.dense(s, 200+uint64(fracBin(frac)), "overlap:fraction-bin="+strconv.Itoa(fracBin(frac)), 1, trace)
+
+	if cfg.ContextCross {
+		cid := hashString(context)
+		lo = len(s.feats)
+		for i, h := range s.words {
+			s.feats = append(s.feats, feat{key(nsCross, cid^h*0x2545f4914f6cdd1d), 1})
+			if trace {
+				ws := s.enc.Words[i]
+				s.spans = append(s.spans, span{"target×word:" + s.enc.Norm(i), int(ws.Start), int(ws.End)})
+			}
+		}
+		scaleRange(s.feats, lo, len(s.feats))
+	}
+}
+
+func (f *featurizer) dense(s *scratch, id uint64, name string, v float32, trace bool) {
+	s.feats = append(s.feats, feat{key(nsOverlap, id), v})
+	if trace {
+		s.spans = append(s.spans, span{name, -1, -1})
+	}
+}
+
+var countBins = [...]int{0, 1, 2, 3, 5, 8, 13}
+
+func countBin(n int) int {
+	b := 0
+	for i, lo := range countBins {
+		if n >= lo {
+			b = i
+		}
+	}
+	return b
+}
+
+func countBinName(n int) string {
+	b := countBin(n)
+	if b == len(countBins)-1 {
+		return strconv.Itoa(countBins[b]) + "+"
+	}
+	if countBins[b+1]-countBins[b] == 1 {
+		return strconv.Itoa(countBins[b])
+	}
+	return strconv.Itoa(countBins[b]) + "-" + strconv.Itoa(countBins[b+1]-1)
+}
+
+func fracBin(x float64) int {
+	switch {
+	case x <= 0:
+		return 0
+	case x < 0.1:
+		return 1
+	case x < 0.2:
+		return 2
+	case x < 0.35:
+		return 3
+	case x < 0.5:
+		return 4
+	}
+	return 5
+}
+
+// resetSet returns an empty open-addressing set with room for n entries at load factor <= 1/2.
+func resetSet(set []uint64, n int) []uint64 {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	if cap(set) < size {
+		return make([]uint64, size)
+	}
+	set = set[:size]
+	clear(set)
+	return set
+}
+
+// setAdd inserts h (0 is stored as 1: a collision too rare to matter) and reports whether it
+// was new.
+func setAdd(set []uint64, h uint64) bool {
+	if h == 0 {
+		h = 1
+	}
+	m := uint64(len(set) - 1)
+	for i := h & m; ; i = (i + 1) & m {
+		switch set[i] {
+		case 0:
+			set[i] = h
+			return true
+		case h:
+			return false
+		}
+	}
+}
+
+func setHas(set []uint64, h uint64) bool {
+	if h == 0 {
+		h = 1
+	}
+	m := uint64(len(set) - 1)
+	for i := h & m; ; i = (i + 1) & m {
+		switch set[i] {
+		case 0:
+			return false
+		case h:
+			return true
+		}
+	}
+}

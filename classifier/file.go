@@ -1,0 +1,382 @@
+package classifier
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/tribune/tribune/classifier/wordpiece"
+)
+
+// Model file layout: the 8-byte magic, then a gzip stream holding
+//
+//	uint32 length + JSON header (heads, biases, feature settings, info)
+//	uint32 length + vocabulary, tokens joined by "\n"
+//	the weight table's keys: ascending, delta-encoded as uvarints
+//	the weights: len(keys) rows of one IEEE half-precision float per output column
+//
+// Integers are little-endian. Half precision keeps 11 significant bits, far finer than the
+// noise in trained weights, and halves the file.
+const magic = "TRIBUNE1"
+
+// Limits that bound what a corrupt or hostile file can make Load allocate.
+const (
+	maxHeaderBytes = 16 << 20
+	maxVocabBytes  = 64 << 20
+	maxKeys        = 1 << 26
+	maxColumns     = 4096
+	maxFileBytes   = 1 << 30
+)
+
+// header is the JSON part of a model file.
+type header struct {
+	Heads []Head    `json:"heads"`
+	Bias  []float32 `json:"bias"`
+	Keys  int       `json:"keys"`
+	Info  ModelInfo `json:"info"`
+}
+
+// Load reads a model file. It returns an error, never panics, on a corrupt or truncated file.
+func Load(r io.Reader) (*Model, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read model: %w", err)
+	}
+	if len(raw) > maxFileBytes {
+		return nil, errors.New("read model: file too large")
+	}
+	return parse(raw)
+}
+
+// LoadFS reads the model file name from fsys.
+func LoadFS(fsys fs.FS, name string) (*Model, error) {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	m, err := parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	return m, nil
+}
+
+// LoadFile reads the model file at path.
+func LoadFile(path string) (*Model, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	m, err := parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// WriteTo writes the model file, byte for byte the one it was loaded from.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(m.raw)
+	return int64(n), err
+}
+
+func parse(raw []byte) (*Model, error) {
+	if len(raw) < len(magic) || string(raw[:len(magic)]) != magic {
+		return nil, errors.New("not a tribune model file")
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw[len(magic):]))
+	if err != nil {
+		return nil, fmt.Errorf("model body: %w", err)
+	}
+	br := bufio.NewReaderSize(zr, 1<<16)
+	hb, err := readBlock(br, maxHeaderBytes)
+	if err != nil {
+		return nil, fmt.Errorf("model header: %w", err)
+	}
+	var h header
+	if err := json.Unmarshal(hb, &h); err != nil {
+		return nil, fmt.Errorf("model header: %w", err)
+	}
+	vb, err := readBlock(br, maxVocabBytes)
+	if err != nil {
+		return nil, fmt.Errorf("model vocabulary: %w", err)
+	}
+	tok, err := wordpiece.New(strings.Split(string(vb), "\n"))
+	if err != nil {
+		return nil, fmt.Errorf("model vocabulary: %w", err)
+	}
+	m := &Model{raw: raw, info: h.Info, heads: h.Heads, bias: h.Bias}
+	if err := m.setHeads(); err != nil {
+		return nil, err
+	}
+	if h.Keys < 0 || h.Keys > maxKeys {
+		return nil, fmt.Errorf("model header: %d weights out of range", h.Keys)
+	}
+	keys := make([]uint32, h.Keys)
+	var prev uint64
+	for i := range keys {
+		d, err := binary.ReadUvarint(br)
+		if err != nil {
+			return nil, fmt.Errorf("model weights: %w", noEOF(err))
+		}
+		prev += d
+		if prev == 0 || prev > math.MaxUint32 || (i > 0 && d == 0) {
+			return nil, errors.New("model weights: keys not strictly ascending")
+		}
+		keys[i] = uint32(prev)
+	}
+	half := make([]byte, 2*m.k)
+	m.allocTable(len(keys))
+	for _, key := range keys {
+		if _, err := io.ReadFull(br, half); err != nil {
+			return nil, fmt.Errorf("model weights: %w", noEOF(err))
+		}
+		row := m.insert(key)
+		for c := range row {
+			w := halfToFloat(binary.LittleEndian.Uint16(half[2*c:]))
+			if math.IsNaN(float64(w)) || math.IsInf(float64(w), 0) {
+				return nil, errors.New("model weights: not finite")
+			}
+			row[c] = w
+		}
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		return nil, errors.New("model body: trailing data")
+	}
+	sum := sha256.Sum256(raw)
+	m.version = "sha256:" + hex.EncodeToString(sum[:8])
+	m.feat = featurizer{tok: tok, cfg: h.Info.Features}
+	if err := checkFeatures(&m.feat.cfg); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// setHeads validates the heads and biases and lays out output columns.
+func (m *Model) setHeads() error {
+	if len(m.heads) == 0 {
+		return errors.New("model header: no heads")
+	}
+	seen := make(map[string]bool)
+	for i := range m.heads {
+		h := &m.heads[i]
+		if h.Name == "" || seen[h.Name] {
+			return fmt.Errorf("model header: empty or repeated head name %q", h.Name)
+		}
+		seen[h.Name] = true
+		if len(h.Classes) < 2 || h.Binary && len(h.Classes) != 2 {
+			return fmt.Errorf("model header: head %q has %d classes", h.Name, len(h.Classes))
+		}
+		if len(h.Offsets) != len(h.Classes) {
+			return fmt.Errorf("model header: head %q has %d offsets for %d classes", h.Name, len(h.Offsets), len(h.Classes))
+		}
+		for _, o := range h.Offsets {
+			if math.IsNaN(o) || math.IsInf(o, 0) {
+				return fmt.Errorf("model header: head %q has a non-finite offset", h.Name)
+			}
+		}
+		m.col = append(m.col, m.k)
+		if h.Binary {
+			m.k++
+		} else {
+			m.k += len(h.Classes)
+		}
+		m.context = m.context || h.Context
+		if m.k > maxColumns {
+			return errors.New("model header: too many outputs")
+		}
+	}
+	if len(m.bias) != m.k {
+		return fmt.Errorf("model header: %d biases for %d outputs", len(m.bias), m.k)
+	}
+	for _, b := range m.bias {
+		if math.IsNaN(float64(b)) || math.IsInf(float64(b), 0) {
+			return errors.New("model header: non-finite bias")
+		}
+	}
+	return nil
+}
+
+func checkFeatures(c *FeatureConfig) error {
+	if c.CharMin < 0 || c.CharMax > 16 || c.CharMin > 0 && c.CharMax < c.CharMin ||
+		c.NegationScope < 0 || c.NegationScope > 64 || c.ContextWords < 0 || c.ContextWords > maxContextWords {
+		return errors.New("model header: feature settings out of range")
+	}
+	return nil
+}
+
+// allocTable sizes the open-addressing weight table for n keys at load factor <= 1/2.
+func (m *Model) allocTable(n int) {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	m.keys = make([]uint32, size)
+	m.rows = make([]float32, size*m.k)
+	m.mask = uint32(size - 1)
+}
+
+// insert adds key to the table and returns its row.
+func (m *Model) insert(key uint32) []float32 {
+	i := key & m.mask
+	for m.keys[i] != 0 {
+		i = (i + 1) & m.mask
+	}
+	m.keys[i] = key
+	return m.rows[int(i)*m.k : int(i+1)*m.k]
+}
+
+func readBlock(r io.Reader, limit int) ([]byte, error) {
+	var n uint32
+	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
+		return nil, noEOF(err)
+	}
+	if int64(n) > int64(limit) {
+		return nil, fmt.Errorf("block of %d bytes too large", n)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, noEOF(err)
+	}
+	return b, nil
+}
+
+// noEOF turns a clean EOF inside a structure into io.ErrUnexpectedEOF.
+func noEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// table is a model's weights before serialization: feature keys and their rows of k columns.
+type table struct {
+	keys []uint32
+	rows [][]float32
+}
+
+// encode writes a model file.
+func encode(w io.Writer, h header, vocab []string, t table) error {
+	order := make([]int, len(t.keys))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		switch {
+		case t.keys[a] < t.keys[b]:
+			return -1
+		case t.keys[a] > t.keys[b]:
+			return 1
+		}
+		return 0
+	})
+	h.Keys = len(t.keys)
+	hb, err := json.Marshal(h)
+	if err != nil {
+		return fmt.Errorf("encode header: %w", err)
+	}
+	if _, err := io.WriteString(w, magic); err != nil {
+		return err
+	}
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(zw)
+	writeBlock(bw, hb)
+	writeBlock(bw, []byte(strings.Join(vocab, "\n")))
+	var buf [binary.MaxVarintLen64]byte
+	var prev uint32
+	for _, i := range order {
+		n := binary.PutUvarint(buf[:], uint64(t.keys[i]-prev))
+		bw.Write(buf[:n])
+		prev = t.keys[i]
+	}
+	for _, i := range order {
+		for _, v := range t.rows[i] {
+			binary.LittleEndian.PutUint16(buf[:2], floatToHalf(v))
+			bw.Write(buf[:2])
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("encode model: %w", err)
+	}
+	return zw.Close()
+}
+
+func writeBlock(w *bufio.Writer, b []byte) {
+	var n [4]byte
+	binary.LittleEndian.PutUint32(n[:], uint32(len(b)))
+	w.Write(n[:])
+	w.Write(b)
+}
+
+// floatToHalf converts to IEEE 754 binary16, rounding to nearest even; out-of-range values
+// saturate to the largest finite half.
+func floatToHalf(f float32) uint16 {
+	b := math.Float32bits(f)
+	sign := uint16(b>>16) & 0x8000
+	exp := int(b>>23&0xff) - 127 + 15
+	mant := b & 0x7fffff
+	switch {
+	case b&0x7fffffff == 0:
+		return sign
+	case exp >= 31:
+		return sign | 0x7bff
+	case exp <= 0:
+		if exp < -10 {
+			return sign
+		}
+		mant |= 0x800000
+		shift := uint32(14 - exp)
+		half := mant >> shift
+		rem := mant & (1<<shift - 1)
+		mid := uint32(1) << (shift - 1)
+		if rem > mid || rem == mid && half&1 == 1 {
+			half++
+		}
+		return sign | uint16(half)
+	}
+	half := uint32(exp)<<10 | mant>>13
+	rem := mant & 0x1fff
+	if rem > 0x1000 || rem == 0x1000 && half&1 == 1 {
+		half++
+	}
+	if half >= 0x7c00 {
+		return sign | 0x7bff
+	}
+	return sign | uint16(half)
+}
+
+// halfToFloat converts IEEE 754 binary16 to float32.
+func halfToFloat(h uint16) float32 {
+	sign := uint32(h&0x8000) << 16
+	exp := uint32(h>>10) & 0x1f
+	mant := uint32(h & 0x3ff)
+	switch exp {
+	case 0:
+		if mant == 0 {
+			return math.Float32frombits(sign)
+		}
+		f := float32(mant) / (1 << 24)
+		if sign != 0 {
+			return -f
+		}
+		return f
+	case 31:
+		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
+	}
+	return math.Float32frombits(sign | (exp+127-15)<<23 | mant<<13)
+}

@@ -1,0 +1,355 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+
+	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/models"
+)
+
+// scoreBatch is how many lines a worker scores at a time: large enough to amortize channel
+// traffic, small enough to keep memory flat.
+const scoreBatch = 256
+
+// maxScoreLine bounds one input line.
+const maxScoreLine = 64 << 20
+
+// scoreOptions are the per-line output options of runScore.
+type scoreOptions struct {
+	explain   bool
+	top       int
+	decisions bool
+}
+
+// batch is a run of input lines and, once scored, their output.
+type batch struct {
+	first int // 1-based line number of lines[0]
+	lines [][]byte
+	out   []byte
+	bad   []lineError
+	badAt map[int]int // line number -> offset in out where it would have gone
+	done  chan struct{}
+}
+
+// lineError is a malformed input line.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (le lineError) Error() string { return fmt.Sprintf("line %d: %v", le.line, le.err) }
+
+// runScore scores JSON Lines comments, writing each input object back with "scores" added.
+func runScore(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("score", e)
+	modelPath := fs.String("model", "", "model `FILE` (default: the embedded default model)")
+	in := fs.String("in", "", "input JSON Lines `FILE` (default: stdin)")
+	explain := fs.Bool("explain", false, "add \"explanations\": the features that moved each head")
+	top := fs.Int("top", 10, "features per head in explanations")
+	decisions := fs.Bool("decisions", false, "add \"decisions\": each head's decided class")
+	skipBad := fs.Bool("skip-bad", false, "report malformed lines on stderr and skip them")
+	workers := fs.Int("workers", 0, "scoring goroutines (default: all cores)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	m, err := loadModel(*modelPath)
+	if err != nil {
+		return err
+	}
+	r := e.stdin
+	if *in != "" {
+		f, err := os.Open(*in)
+		if err != nil {
+			return fmt.Errorf("score: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	n := *workers
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	opt := scoreOptions{explain: *explain, top: *top, decisions: *decisions}
+	return scoreStream(ctx, m, r, e.stdout, e.stderr, n, *skipBad, opt)
+}
+
+func loadModel(path string) (*classifier.Model, error) {
+	if path == "" {
+		return classifier.LoadFS(models.FS, models.DefaultModel)
+	}
+	return classifier.LoadFile(path)
+}
+
+// scoreStream reads batches of lines, scores them on n workers and writes results in input
+// order. At most 2n batches are in flight, so memory stays flat for any input size.
+func scoreStream(ctx context.Context, m *classifier.Model, r io.Reader, w, errw io.Writer, n int, skipBad bool, opt scoreOptions) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan *batch, n)
+	order := make(chan *batch, 2*n)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(work)
+		defer close(order)
+		readErr <- readBatches(ctx, r, work, order)
+	}()
+	for range n {
+		go func() {
+			var p classifier.Prediction
+			for b := range work {
+				scoreLines(m, b, &p, opt)
+				close(b.done)
+			}
+		}()
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var failed error
+	for b := range order {
+		<-b.done
+		if failed != nil {
+			continue // drain so the reader and workers finish
+		}
+		for _, le := range b.bad {
+			if !skipBad {
+				failed = fmt.Errorf("score: %w", le)
+				cancel()
+				break
+			}
+			fmt.Fprintf(errw, "tribune score: skipped %v\n", le)
+		}
+		if failed != nil {
+			// Write the good lines before the bad one, so output stops exactly at it.
+			bw.Write(b.out[:b.bad[0].offset(b)])
+			continue
+		}
+		if _, err := bw.Write(b.out); err != nil {
+			failed = fmt.Errorf("score: %w", err)
+			cancel()
+		}
+	}
+	if err := <-readErr; err != nil && failed == nil && !errors.Is(err, context.Canceled) {
+		failed = fmt.Errorf("score: %w", err)
+	}
+	if err := bw.Flush(); err != nil && failed == nil {
+		failed = fmt.Errorf("score: %w", err)
+	}
+	if failed == nil {
+		failed = ctx.Err()
+	}
+	return failed
+}
+
+// offset is where, in b.out, the output of the bad line would have started.
+func (le lineError) offset(b *batch) int {
+	return b.badAt[le.line]
+}
+
+// readBatches splits r into batches of lines, sending each to work (to be scored) and to
+// order (to be written in sequence).
+func readBatches(ctx context.Context, r io.Reader, work, order chan<- *batch) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	line := 0
+	b := &batch{first: 1, done: make(chan struct{})}
+	send := func() error {
+		select {
+		case order <- b:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case work <- b:
+		case <-ctx.Done():
+			close(b.done)
+			return ctx.Err()
+		}
+		b = &batch{first: line + 1, done: make(chan struct{})}
+		return nil
+	}
+	for {
+		data, err := readLine(br)
+		if len(data) > 0 || err == nil {
+			line++
+			b.lines = append(b.lines, data)
+			if len(b.lines) == scoreBatch {
+				if err := send(); err != nil {
+					return err
+				}
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("line %d: %w", line+1, err)
+		}
+	}
+	if len(b.lines) > 0 {
+		return send()
+	}
+	return nil
+}
+
+// readLine returns the next line without its newline, copied; io.EOF after the last one.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var buf []byte
+	for {
+		frag, err := br.ReadSlice('\n')
+		buf = append(buf, frag...)
+		if len(buf) > maxScoreLine {
+			return nil, fmt.Errorf("line longer than %d bytes", maxScoreLine)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == nil {
+			buf = buf[:len(buf)-1]
+		}
+		return buf, err
+	}
+}
+
+// scoreLine is the part of an input object that scoring reads. Existing output fields are
+// detected so that they are replaced rather than duplicated.
+type scoreLine struct {
+	Text         *string         `json:"text"`
+	Context      json.RawMessage `json:"context"`
+	Scores       json.RawMessage `json:"scores"`
+	Explanations json.RawMessage `json:"explanations"`
+	Decisions    json.RawMessage `json:"decisions"`
+}
+
+// parseScoreLine validates one input line and returns its text and context.
+func parseScoreLine(data []byte) (sl scoreLine, text, context string, err error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return sl, "", "", errors.New("not a JSON object")
+	}
+	if err := json.Unmarshal(trimmed, &sl); err != nil {
+		return sl, "", "", fmt.Errorf("invalid JSON: %w", err)
+	}
+	if sl.Text == nil {
+		return sl, "", "", errors.New(`missing string "text"`)
+	}
+	if len(sl.Context) > 0 && string(sl.Context) != "null" {
+		if err := json.Unmarshal(sl.Context, &context); err != nil {
+			return sl, "", "", errors.New(`"context" is not a string`)
+		}
+	}
+	return sl, *sl.Text, context, nil
+}
+
+// scoreLines scores every line of b into b.out.
+func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt scoreOptions) {
+	out := b.out[:0]
+	for i, data := range b.lines {
+		sl, text, context, err := parseScoreLine(data)
+		if err != nil {
+			if b.badAt == nil {
+				b.badAt = map[int]int{}
+			}
+			b.badAt[b.first+i] = len(out)
+			b.bad = append(b.bad, lineError{b.first + i, err})
+			continue
+		}
+		var expl []classifier.HeadPrediction
+		if opt.explain {
+			ep := m.Explain(text, context, opt.top)
+			*p = ep
+			expl = ep.Heads
+		} else {
+			m.PredictInto(p, text, context)
+		}
+		var extra []byte
+		extra = append(extra, `"scores":`...)
+		extra = appendScores(extra, p)
+		if opt.decisions {
+			extra = append(extra, `,"decisions":{`...)
+			for j, h := range p.Heads {
+				if j > 0 {
+					extra = append(extra, ',')
+				}
+				extra = strconv.AppendQuote(extra, h.Name)
+				extra = append(extra, ':')
+				extra = strconv.AppendQuote(extra, h.Label)
+			}
+			extra = append(extra, '}')
+		}
+		if opt.explain {
+			extra = append(extra, `,"explanations":`...)
+			ex := make(map[string][]classifier.Contribution, len(expl))
+			for _, h := range expl {
+				ex[h.Name] = h.Explanation
+				if ex[h.Name] == nil {
+					ex[h.Name] = []classifier.Contribution{}
+				}
+			}
+			js, _ := json.Marshal(ex) // plain structs of strings and finite numbers
+			extra = append(extra, js...)
+		}
+		out = appendObject(out, data, sl, extra)
+		out = append(out, '\n')
+	}
+	b.out = out
+	b.lines = nil
+}
+
+// appendScores writes {head: p} for binary heads and {head: {class: p}} for the others.
+func appendScores(dst []byte, p *classifier.Prediction) []byte {
+	dst = append(dst, '{')
+	for j, h := range p.Heads {
+		if j > 0 {
+			dst = append(dst, ',')
+		}
+		dst = strconv.AppendQuote(dst, h.Name)
+		dst = append(dst, ':')
+		if h.Binary {
+			dst = strconv.AppendFloat(dst, h.Positive(), 'g', 6, 64)
+			continue
+		}
+		dst = append(dst, '{')
+		for c, name := range h.Classes {
+			if c > 0 {
+				dst = append(dst, ',')
+			}
+			dst = strconv.AppendQuote(dst, name)
+			dst = append(dst, ':')
+			dst = strconv.AppendFloat(dst, h.Probs[c], 'g', 6, 64)
+		}
+		dst = append(dst, '}')
+	}
+	return append(dst, '}')
+}
+
+// appendObject writes the input object with the members in extra added. The input's bytes
+// are kept as they are (field order, spacing, escapes) unless it already has output fields,
+// in which case it is re-encoded with those replaced.
+func appendObject(dst, data []byte, sl scoreLine, extra []byte) []byte {
+	trimmed := bytes.TrimSpace(data)
+	if sl.Scores == nil && sl.Explanations == nil && sl.Decisions == nil {
+		body := bytes.TrimSpace(trimmed[:len(trimmed)-1]) // without the closing brace
+		dst = append(dst, body...)
+		if len(body) > 1 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, extra...)
+		return append(dst, '}')
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &obj); err != nil {
+		obj = map[string]json.RawMessage{}
+	}
+	delete(obj, "scores")
+	delete(obj, "explanations")
+	delete(obj, "decisions")
+	js, _ := json.Marshal(obj)
+	return appendObject(dst, js, scoreLine{}, extra)
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/classifier/wordpiece"
+	"github.com/tribune/tribune/models"
+)
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// runTrain trains a model from labeled JSON Lines and writes it to --out.
+func runTrain(ctx context.Context, args []string, e env) error {
+	fs := newFlagSet("train", e)
+	var data listFlag
+	fs.Var(&data, "data", "labeled JSON Lines `FILE` to train on (repeatable)")
+	dev := fs.String("dev", "", "labeled JSON Lines `FILE` to report metrics on (never trained on)")
+	head := fs.String("head", "label", "`NAME` of the multi-class head made from \"label\"")
+	heads := fs.String("heads", "", "comma-separated heads to train (default: every labeled head)")
+	ctxHeads := fs.String("context", "", "comma-separated heads scored against \"context\", or \"all\"")
+	seed := fs.Int64("seed", 1, "seed of the cross-validation folds")
+	out := fs.String("out", "", "model `FILE` to write")
+	folds := fs.Int("folds", 3, "cross-validation folds (choose L2 strength, calibrate)")
+	lambdas := fs.String("lambdas", "", "comma-separated L2 strengths to search (default 1e-3 ... 3e-6)")
+	maxIter := fs.Int("max-iter", 150, "L-BFGS iterations per fit")
+	minCount := fs.Int("min-count", 2, "drop features seen in fewer training examples")
+	workers := fs.Int("workers", 0, "parallel fits (default: all cores); results do not depend on it")
+	vocab := fs.String("vocab", "", "WordPiece vocabulary `FILE` (default: the BERT uncased vocabulary shipped in models/)")
+	quiet := fs.Bool("quiet", false, "no progress lines")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if len(data) == 0 || *out == "" {
+		fmt.Fprintln(e.stderr, "tribune train: --data and --out are required")
+		fs.Usage()
+		return errUsage
+	}
+	cfg := classifier.TrainConfig{Head: *head, Seed: *seed, Workers: *workers, Folds: *folds,
+		MaxIter: *maxIter, MinCount: *minCount, Heads: splitList(*heads), ContextHeads: splitList(*ctxHeads)}
+	if !*quiet {
+		cfg.Progress = e.stderr
+	}
+	for _, s := range splitList(*lambdas) {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v < 0 {
+			return fmt.Errorf("train: bad --lambdas value %q", s)
+		}
+		cfg.Lambdas = append(cfg.Lambdas, v)
+	}
+	var err error
+	if cfg.Vocab, err = loadVocab(*vocab); err != nil {
+		return err
+	}
+	var train []classifier.Example
+	for _, path := range data {
+		exs, err := readExampleFile(path)
+		if err != nil {
+			return err
+		}
+		train = append(train, exs...)
+		cfg.Sources = append(cfg.Sources, path)
+	}
+	if *dev != "" {
+		if cfg.Dev, err = readExampleFile(*dev); err != nil {
+			return err
+		}
+	}
+	m, err := classifier.Train(ctx, train, cfg)
+	if err != nil {
+		return err
+	}
+	if err := writeModel(m, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%s)\n", *out, m.Version())
+	for _, hm := range m.Info().Dev {
+		fmt.Fprint(e.stdout, "dev ", hm.String())
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func loadVocab(path string) ([]string, error) {
+	var f interface {
+		Read([]byte) (int, error)
+		Close() error
+	}
+	var err error
+	if path == "" {
+		f, err = models.FS.Open(models.Vocabulary)
+	} else {
+		f, err = os.Open(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("vocabulary: %w", err)
+	}
+	defer f.Close()
+	return wordpiece.ParseVocab(f)
+}
+
+func readExampleFile(path string) ([]classifier.Example, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	exs, err := classifier.ReadExamples(bufio.NewReaderSize(f, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(exs) == 0 {
+		return nil, fmt.Errorf("%s: no examples", path)
+	}
+	return exs, nil
+}
+
+// writeModel writes m to path through a temporary file, so a failed write leaves no torn model.
+func writeModel(m *classifier.Model, path string) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	_, werr := m.WriteTo(f)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write model: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	return nil
+}
