@@ -16,7 +16,7 @@ func (db *DB) CreateModerator(ctx context.Context, m moderation.Moderator, passw
 		m.CreatedAt = db.now()
 	}
 	m.CreatedAt = m.CreatedAt.UTC()
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO moderators (name, role, password_hash, created_at)
 			VALUES (?, ?, ?, ?)`, m.Name, string(m.Role), passwordHash, formatTime(m.CreatedAt))
 		if err != nil {
@@ -79,7 +79,7 @@ func (db *DB) Moderators(ctx context.Context) ([]moderation.Moderator, error) {
 
 // SetModeratorPassword replaces a moderator's password hash; ErrNotFound for an unknown name.
 func (db *DB) SetModeratorPassword(ctx context.Context, name, passwordHash string) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE moderators SET password_hash = ? WHERE name = ?`, passwordHash, name)
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func (db *DB) CreateAPIKey(ctx context.Context, k moderation.APIKey, keyHash str
 		t := k.RevokedAt.UTC()
 		k.RevokedAt = &t
 	}
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO api_keys (name, prefix, key_hash, created_at, revoked_at)
 			VALUES (?, ?, ?, ?, ?)`, k.Name, k.Prefix, keyHash, formatTime(k.CreatedAt), revoked)
 		if err != nil {
@@ -189,7 +189,7 @@ func (db *DB) APIKeys(ctx context.Context) ([]moderation.APIKey, error) {
 // RevokeAPIKey marks a key revoked at at; revoking a revoked key keeps the first time.
 // ErrNotFound for an unknown ID.
 func (db *DB) RevokeAPIKey(ctx context.Context, id int64, at time.Time) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
 			formatTime(at), id)
 		if err != nil {
@@ -207,7 +207,7 @@ func (db *DB) RevokeAPIKey(ctx context.Context, id int64, at time.Time) error {
 // duplicate hash ErrConflict.
 func (db *DB) CreateSession(ctx context.Context, tokenHash string, moderatorID int64, expires time.Time) error {
 	now := db.now()
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, moderator_id, created_at, expires_at)
 			VALUES (?, ?, ?, ?)`, tokenHash, moderatorID, formatTime(now), formatTime(expires))
 		return translate(err)
@@ -234,7 +234,7 @@ func (db *DB) SessionModerator(ctx context.Context, tokenHash string, now time.T
 // DeleteSession deletes a session. Deleting one that does not exist is not an error, so that
 // logging out twice is harmless.
 func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 		return err
 	})

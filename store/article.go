@@ -14,7 +14,7 @@ import (
 func (db *DB) PutArticle(ctx context.Context, a moderation.Article) (moderation.Article, bool, error) {
 	now := db.now()
 	var created bool
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var createdAt string
 		err := tx.QueryRowContext(ctx, `SELECT created_at FROM articles WHERE id = ?`, a.ID).Scan(&createdAt)
 		switch {

@@ -43,7 +43,7 @@ func (db *DB) InsertComment(ctx context.Context, nc moderation.NewComment) (mode
 	detail := reasonCodes(c.Reasons)
 
 	var earlier *moderation.Comment
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
+	err = db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		id, found, err := findIdempotent(ctx, tx, nc.Scope, nc.IdempotencyKey, c.ExternalID)
 		if err != nil {
 			return err

@@ -138,8 +138,19 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 
 // withTx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN) and commits, or rolls
 // back when fn returns an error or panics (the panic then continues).
-func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+//
+// ctx bounds the wait for the single write connection. Once the transaction holds it, fn
+// gets a context without cancellation: its statements take microseconds, cancelling halfway
+// would only waste the work, and the driver honours a cancellable context with a goroutine
+// per statement, which costs more than the statement on the hot insert path.
+func (db *DB) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("write connection: %w", err)
+	}
+	defer conn.Close()
+	ctx = context.WithoutCancel(ctx)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", translate(err))
 	}
@@ -152,7 +163,7 @@ func (db *DB) withTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error)
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(tx); err != nil {
+	if err = fn(ctx, tx); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {

@@ -188,13 +188,13 @@ func TestWithTxRollsBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db, _ := newDB(t)
-	insert := func(tx *sql.Tx) error {
+	insert := func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO articles (id, title, created_at, updated_at) VALUES ('x', 't', '', '')`)
 		return err
 	}
 	boom := errors.New("boom")
-	if err := db.withTx(ctx, func(tx *sql.Tx) error {
-		if err := insert(tx); err != nil {
+	if err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := insert(ctx, tx); err != nil {
 			return err
 		}
 		return boom
@@ -207,8 +207,8 @@ func TestWithTxRollsBack(t *testing.T) {
 				t.Error("withTx swallowed the panic")
 			}
 		}()
-		_ = db.withTx(ctx, func(tx *sql.Tx) error {
-			if err := insert(tx); err != nil {
+		_ = db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			if err := insert(ctx, tx); err != nil {
 				return err
 			}
 			panic("boom")

@@ -28,7 +28,7 @@ func (db *DB) SavePolicy(ctx context.Context, p moderation.Policy) error {
 		return fmt.Errorf("save policy: %w", err)
 	}
 	now := formatTime(db.now())
-	err = db.withTx(ctx, func(tx *sql.Tx) error {
+	err = db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO policy (id, body, updated_at) VALUES (1, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`, body, now)
 		return err

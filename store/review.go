@@ -80,7 +80,7 @@ func (db *DB) Claim(ctx context.Context, m moderation.Moderator, n int, now, unt
 	}
 	n = min(n, maxLimit)
 	var items []moderation.ReviewItem
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		// The claims join only matches live leases, so k.comment_id IS NULL means free.
 		items, err = queryItems(ctx, tx, queueSelect+` AND k.comment_id IS NULL`+queueOrder, formatTime(now), n)
@@ -117,7 +117,7 @@ func (db *DB) Claim(ctx context.Context, m moderation.Moderator, n int, now, unt
 // ErrNotFound if m holds none on it.
 func (db *DB) Release(ctx context.Context, m moderation.Moderator, commentID int64) error {
 	now := db.now()
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM claims WHERE comment_id = ? AND moderator_id = ?`, commentID, m.ID)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (db *DB) Decide(ctx context.Context, d moderation.Decision) (moderation.Dec
 	}
 	d.CreatedAt = d.CreatedAt.UTC()
 	at := formatTime(d.CreatedAt)
-	err := db.withTx(ctx, func(tx *sql.Tx) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var prev sql.NullInt64
 		var modelVersion string
 		if err := tx.QueryRowContext(ctx, `SELECT decision_id, model_version FROM comments WHERE id = ?`,

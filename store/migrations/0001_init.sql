@@ -72,9 +72,9 @@ CREATE INDEX comments_decided ON comments (id) WHERE decision_id IS NOT NULL;
 CREATE TABLE scores (
     comment_id    INTEGER NOT NULL REFERENCES comments (id),
     model_version TEXT NOT NULL,
-    tone          TEXT NOT NULL,   -- JSON {"attribute": p}
-    stance        TEXT NOT NULL,   -- JSON {"stance": p}
-    explanation   TEXT NOT NULL,   -- JSON {"head": [{"feature","class","weight","start","end"}]}
+    tone          TEXT NOT NULL, -- JSON {"attribute": p}
+    stance        TEXT NOT NULL, -- JSON {"stance": p}
+    explanation   TEXT NOT NULL, -- JSON {"head": {"f": [feature], "c": [class], "w": [weight], "s": [start], "e": [end]}}
     created_at    TEXT NOT NULL,
     PRIMARY KEY (comment_id, model_version)
 );
