@@ -85,10 +85,18 @@ func libraryEncode(lib *tokenizer.Tokenizer, text string) (ids []int, offsets []
 //     counts them as one byte, and with several of them in a text it
 //     repeats whole stretches of text;
 //   - non-ASCII White_Space runes (U+00A0, U+2028, ...): it only splits
-//     on space, tab, CR and LF, gluing the neighbouring words together.
+//     on space, tab, CR and LF, gluing the neighbouring words together;
+//   - CJK Extension A ideographs (U+3400..U+4DBF): its CJK range table
+//     lists them after U+4E00..U+9FFF, but unicode.Is scans short tables
+//     linearly and stops at the first range above the rune, so it never
+//     splits them off as words;
+//   - combining marks (Mn) or CJK characters in a text that also has a
+//     deleted ASCII control character: its mark filter and CJK padding then
+//     work on a stale offset table, so "\x18\u0301" makes it fail and
+//     "本藥未\x10" gets an extra [UNK].
 //
-// Lone combining marks (category Mn) are fine: the library deletes them as
-// we do.
+// Lone combining marks (category Mn) are otherwise fine: the library deletes
+// them as we do.
 func libraryClean(text string) bool {
 	if !utf8.ValidString(text) {
 		return false
@@ -99,10 +107,16 @@ func libraryClean(text string) bool {
 		}
 	}
 	var buf [64]byte
+	var control, shifts bool
 	for _, r := range text {
 		if r < utf8.RuneSelf {
+			control = control || isControl(r) && r != '\t' && r != '\n' && r != '\r'
 			continue
 		}
+		if r >= 0x3400 && r <= 0x4dbf {
+			return false
+		}
+		shifts = shifts || unicode.Is(unicode.Mn, r) || isCJK(r)
 		lower := unicode.ToLower(r)
 		if utf8.RuneLen(lower) != utf8.RuneLen(r) || isControl(r) || unicode.IsSpace(r) {
 			return false
@@ -111,5 +125,5 @@ func libraryClean(text string) bool {
 			return false
 		}
 	}
-	return true
+	return !(control && shifts)
 }

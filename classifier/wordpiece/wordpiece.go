@@ -15,10 +15,20 @@
 //     the text is kept (the library panics or repeats text).
 //   - Every Unicode White_Space rune (such as U+00A0 NO-BREAK SPACE) separates
 //     words; the library only splits on space, tab, CR and LF.
+//   - CJK Extension A ideographs (U+3400..U+4DBF) are split off as words,
+//     like the other CJK blocks; the library's range table is unsorted, so
+//     it misses them.
+//   - Deleted characters (controls, lone combining marks) never shift or
+//     repeat the text around them.
 //   - Literal "[CLS]", "[SEP]" and "[MASK]" in the text are ordinary text, not
 //     special tokens, because comment text is untrusted.
 //   - Token offsets are byte offsets into the original text, also for
 //     non-ASCII text.
+//
+// It keeps the library's choices where they differ from Hugging Face's BERT
+// only in rare corners: only categories Cc and Cf (plus U+FFFD) are deleted,
+// not private-use or unassigned code points, and lower-casing is per rune,
+// without the context-dependent final sigma.
 package wordpiece
 
 import (
