@@ -35,12 +35,12 @@ type DB struct {
 }
 
 // Durability: in WAL mode with synchronous=NORMAL a commit is in the WAL file (the OS page
-// cache) when it returns, so it survives a crash or SIGKILL of the process but not a power
-// loss or kernel crash, which may lose the last commits (never corrupting the database).
-// synchronous=FULL fsyncs the WAL on every commit and would survive power loss too, at about
-// twice the cost per insert on this machine (see BenchmarkInsertComment and the package
-// README numbers in the report); the service's promise (a 2xx survives the process being
-// killed) is met by NORMAL.
+// cache) when it returns, so it survives a crash or SIGKILL of the process, but a power loss
+// or kernel crash may lose the last commits (never corrupting the database). synchronous=FULL
+// fsyncs the WAL on every commit and survives power loss too; measured here it doubles the
+// wall time of an insert (about 0.53 ms against 0.24 ms per InsertComment, one at a time, on
+// this shared 2-core machine), which would put the 3,000 inserts/s goal out of reach. The
+// service promises that a 2xx survives the process being killed; NORMAL keeps that promise.
 const synchronous = "NORMAL"
 
 // dsn builds the connection string. Per-connection pragmas must be in the DSN: a pragma Exec'd

@@ -156,3 +156,61 @@ func (db *DB) RecentAssessments(ctx context.Context, n int) ([]moderation.Stored
 	}
 	return out, nil
 }
+
+// ScoreHistory returns every stored assessment of a comment, oldest first; none for a comment
+// that does not exist.
+func (db *DB) ScoreHistory(ctx context.Context, commentID int64) ([]moderation.ScoreRecord, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT model_version, tone, stance, created_at
+		FROM scores WHERE comment_id = ? ORDER BY created_at, model_version`, commentID)
+	if err != nil {
+		return nil, fmt.Errorf("score history %d: %w", commentID, err)
+	}
+	defer rows.Close()
+	out := []moderation.ScoreRecord{}
+	for rows.Next() {
+		var r moderation.ScoreRecord
+		var tone, stance, created string
+		if err := rows.Scan(&r.ModelVersion, &tone, &stance, &created); err != nil {
+			return nil, fmt.Errorf("score history %d: %w", commentID, err)
+		}
+		if r.Scores, err = decodeScores(tone, stance); err != nil {
+			return nil, fmt.Errorf("score history %d: %w", commentID, err)
+		}
+		if r.CreatedAt, err = parseTime(created); err != nil {
+			return nil, fmt.Errorf("score history %d: %w", commentID, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("score history %d: %w", commentID, err)
+	}
+	return out, nil
+}
+
+// ToneScores returns the current tone scores of an article's n most recent comments, walking
+// the comments_article index backwards.
+func (db *DB) ToneScores(ctx context.Context, articleID string, n int) ([]map[string]float64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT coalesce(s.tone, 'null') FROM comments c
+		LEFT JOIN scores s ON s.comment_id = c.id AND s.model_version = c.model_version
+		WHERE c.article_id = ? ORDER BY c.id DESC LIMIT ?`, articleID, n)
+	if err != nil {
+		return nil, fmt.Errorf("tone scores of %q: %w", articleID, err)
+	}
+	defer rows.Close()
+	out := []map[string]float64{}
+	for rows.Next() {
+		var tone string
+		if err := rows.Scan(&tone); err != nil {
+			return nil, fmt.Errorf("tone scores of %q: %w", articleID, err)
+		}
+		s, err := decodeScores(tone, "null")
+		if err != nil {
+			return nil, fmt.Errorf("tone scores of %q: %w", articleID, err)
+		}
+		out = append(out, s.Tone)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tone scores of %q: %w", articleID, err)
+	}
+	return out, nil
+}

@@ -217,6 +217,11 @@ func TestWithTxRollsBack(t *testing.T) {
 	if _, err := db.Article(ctx, "x"); !errors.Is(err, moderation.ErrNotFound) {
 		t.Errorf("Article after rolled-back writes: err = %v, want ErrNotFound", err)
 	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := db.withTx(cancelled, func(context.Context, *sql.Tx) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("withTx(cancelled) = %v, want context.Canceled", err)
+	}
 	// The single write connection is usable again.
 	mustArticle(t, db, "y")
 	if !strings.Contains(dsn("p", true), "_query_only=on") {

@@ -11,8 +11,8 @@ import (
 )
 
 // Bulk rescoring writes a million score rows, and encoding/json's reflection costs more than
-// SQLite's insert. These appenders write the same shapes as codec.go (objects with sorted keys;
-// contributionJSON's field names), several times faster; codec.go's decoders read both.
+// SQLite's insert. These appenders write the same shapes as codec.go (objects with sorted keys,
+// explanations column-wise), several times faster; codec.go's decoders read both.
 
 var errNotFinite = errors.New("encode: score is NaN or infinite")
 
@@ -41,7 +41,7 @@ func appendFloatMap(b []byte, m map[string]float64) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// appendExplanation appends ex in encodeExplanation's shape, heads sorted.
+// appendExplanation appends ex in encodeExplanation's column-wise shape, heads sorted.
 func appendExplanation(b []byte, ex map[string][]moderation.Contribution) ([]byte, error) {
 	if ex == nil {
 		return append(b, "null"...), nil
@@ -57,35 +57,45 @@ func appendExplanation(b []byte, ex map[string][]moderation.Contribution) ([]byt
 			b = append(b, ',')
 		}
 		b = appendString(b, h)
-		b = append(b, ':')
 		cs := ex[h]
-		if cs == nil {
-			b = append(b, "null"...)
-			continue
-		}
-		b = append(b, '[')
+		b = append(b, `:{"f":[`...)
 		for j, c := range cs {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"feature":`...)
+			b = appendSep(b, j)
 			b = appendString(b, c.Feature)
-			b = append(b, `,"class":`...)
+		}
+		b = append(b, `],"c":[`...)
+		for j, c := range cs {
+			b = appendSep(b, j)
 			b = appendString(b, c.Class)
-			b = append(b, `,"weight":`...)
+		}
+		b = append(b, `],"w":[`...)
+		for j, c := range cs {
+			b = appendSep(b, j)
 			var err error
 			if b, err = appendFloat(b, c.Weight); err != nil {
 				return b, err
 			}
-			b = append(b, `,"start":`...)
-			b = strconv.AppendInt(b, int64(c.Start), 10)
-			b = append(b, `,"end":`...)
-			b = strconv.AppendInt(b, int64(c.End), 10)
-			b = append(b, '}')
 		}
-		b = append(b, ']')
+		b = append(b, `],"s":[`...)
+		for j, c := range cs {
+			b = appendSep(b, j)
+			b = strconv.AppendInt(b, int64(c.Start), 10)
+		}
+		b = append(b, `],"e":[`...)
+		for j, c := range cs {
+			b = appendSep(b, j)
+			b = strconv.AppendInt(b, int64(c.End), 10)
+		}
+		b = append(b, "]}"...)
 	}
 	return append(b, '}'), nil
+}
+
+func appendSep(b []byte, i int) []byte {
+	if i > 0 {
+		return append(b, ',')
+	}
+	return b
 }
 
 // appendFloat appends f in the shortest form that reads back exactly.

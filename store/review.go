@@ -81,6 +81,10 @@ func (db *DB) Claim(ctx context.Context, m moderation.Moderator, n int, now, unt
 	n = min(n, maxLimit)
 	var items []moderation.ReviewItem
 	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		// The stored name, not the caller's copy, goes into the returned claims.
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM moderators WHERE id = ?`, m.ID).Scan(&m.Name); err != nil {
+			return fmt.Errorf("moderator %d: %w", m.ID, translate(err))
+		}
 		var err error
 		// The claims join only matches live leases, so k.comment_id IS NULL means free.
 		items, err = queryItems(ctx, tx, queueSelect+` AND k.comment_id IS NULL`+queueOrder, formatTime(now), n)
