@@ -188,3 +188,43 @@ func TestConcurrentSubmitClaimDecide(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestConcurrentRetries sends the same submission from 16 goroutines on two *DB at once:
+// exactly one stores it, and every call returns that comment.
+func TestConcurrentRetries(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := newDB(t)
+	other, err := Open(ctx, db.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	mustArticle(t, db, "a1")
+	nc := newComment("a1", moderation.Hold, 1)
+	nc.IdempotencyKey = "retry-me"
+	var (
+		wg      sync.WaitGroup
+		created atomic.Int64
+		idsSeen sync.Map
+	)
+	for i := range 16 {
+		wg.Go(func() {
+			c, ok, err := []*DB{db, other}[i%2].InsertComment(ctx, nc)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if ok {
+				created.Add(1)
+			}
+			idsSeen.Store(c.ID, true)
+		})
+	}
+	wg.Wait()
+	n := 0
+	idsSeen.Range(func(any, any) bool { n++; return true })
+	if created.Load() != 1 || n != 1 {
+		t.Errorf("created %d times, %d distinct IDs returned; want 1 and 1", created.Load(), n)
+	}
+}
