@@ -44,6 +44,12 @@ func bearer(c *gin.Context) string {
 // requireAPIKey admits site backends: a valid, unrevoked API key as bearer token.
 func (s *Server) requireAPIKey(c *gin.Context) {
 	token := bearer(c)
+	now := time.Now()
+	if k, ok := s.keys.get(token, now); ok {
+		c.Set(apiKeyKey, k)
+		c.Next()
+		return
+	}
 	k, err := s.svc.AuthenticateKey(c.Request.Context(), token)
 	if errors.Is(err, moderation.ErrUnauthenticated) && token != "" {
 		// Tell a moderator who sent their session why it does not work here.
@@ -55,6 +61,7 @@ func (s *Server) requireAPIKey(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.keys.put(token, k, now)
 	c.Set(apiKeyKey, k)
 	c.Next()
 }

@@ -1,8 +1,12 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -84,5 +88,36 @@ func TestSessionCookie(t *testing.T) {
 	decode(t, f.do(http.MethodGet, "/api/v1/queue", f.alice, ""), &q)
 	if diff := cmp.Diff(queueResponse{Items: []commentResponse{}}, q); diff != "" {
 		t.Errorf("empty queue (-want +got):\n%s", diff)
+	}
+}
+
+// TestKeyCache checks an authenticated key is trusted for the cache's TTL and no longer: a
+// revoked key stops working once its entry expires.
+func TestKeyCache(t *testing.T) {
+	f := newFixture(t)
+	h := New(f.svc, Options{Logger: slog.New(slog.DiscardHandler), SkipRequestLog: true, KeyCacheTTL: 200 * time.Millisecond}).Handler()
+	key, k, err := f.svc.CreateAPIKey(t.Context(), "cached")
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := func() int {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/score", strings.NewReader(`{"text":"hello"}`))
+		req.Header.Set("Authorization", "Bearer "+key)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code
+	}
+	if code := score(); code != http.StatusOK {
+		t.Fatalf("fresh key: status %d", code)
+	}
+	if err := f.svc.RevokeAPIKey(t.Context(), k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if code := score(); code != http.StatusOK {
+		t.Errorf("revoked key within the TTL: status %d, want 200 from the cache", code)
+	}
+	time.Sleep(250 * time.Millisecond)
+	if code := score(); code != http.StatusUnauthorized {
+		t.Errorf("revoked key after the TTL: status %d, want 401", code)
 	}
 }

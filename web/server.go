@@ -36,6 +36,10 @@ type Options struct {
 	HealthCheck func(ctx context.Context) error
 	// SkipRequestLog turns the per-request log line off (load tests, noisy embedders).
 	SkipRequestLog bool
+	// KeyCacheTTL is how long an authenticated API key is trusted before the database is asked
+	// again, which is also how long a revoked key may keep working. 0 means
+	// DefaultKeyCacheTTL; a negative value turns the cache off.
+	KeyCacheTTL time.Duration
 }
 
 // Server is Tribune's HTTP server: a gin engine whose handlers call one moderation.Service.
@@ -44,6 +48,7 @@ type Server struct {
 	engine *gin.Engine
 	log    *slog.Logger
 	opts   Options
+	keys   *keyCache
 }
 
 // New returns a server for svc with every route registered.
@@ -60,7 +65,10 @@ func New(svc *moderation.Service, opts Options) *Server {
 			return err
 		}
 	}
-	s := &Server{svc: svc, engine: gin.New(), log: opts.Logger, opts: opts}
+	if opts.KeyCacheTTL == 0 {
+		opts.KeyCacheTTL = DefaultKeyCacheTTL
+	}
+	s := &Server{svc: svc, engine: gin.New(), log: opts.Logger, opts: opts, keys: newKeyCache(opts.KeyCacheTTL)}
 	// gin's default 404 and 405 are plain text; ours go through the error responder.
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.RedirectTrailingSlash = false
