@@ -12,7 +12,7 @@ import (
 
 // Bulk rescoring writes a million score rows, and encoding/json's reflection costs more than
 // SQLite's insert. These appenders write the same shapes as codec.go (objects with sorted keys,
-// explanations column-wise), several times faster; codec.go's decoders read both.
+// explanations column-wise), several times faster (TestRescoreJSONRoundTrip checks codec.go's decoders read them).
 
 var errNotFinite = errors.New("encode: score is NaN or infinite")
 

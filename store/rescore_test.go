@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+func TestRescoreJSONRoundTrip(t *testing.T) {
+	a := assessment(0.7)
+	a.Explanation["odd \"head\"<>"] = []moderation.Contribution{{Feature: "café \\ \"x\"", Class: "c", Weight: -1e-9, Start: -1, End: -1}}
+	a.Explanation["empty"] = []moderation.Contribution{}
+	b, err := appendExplanation(nil, a.Explanation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeExplanation(string(b))
+	if err != nil {
+		t.Fatalf("decodeExplanation(%s): %v", b, err)
+	}
+	if diff := cmp.Diff(a.Explanation, got); diff != "" {
+		t.Errorf("explanation round trip (-want +got):\n%s", diff)
+	}
+	tone, err := appendFloatMap(nil, a.Scores.Tone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(a.Scores.Tone)
+	if string(tone) != string(want) {
+		t.Errorf("appendFloatMap = %s, want encoding/json's %s", tone, want)
+	}
+	if _, err := appendFloatMap(nil, map[string]float64{"x": math.NaN()}); err == nil {
+		t.Error("appendFloatMap(NaN) succeeded, want an error")
+	}
+	if b, _ := appendExplanation(nil, nil); string(b) != "null" {
+		t.Errorf("appendExplanation(nil) = %s, want null", b)
+	}
+}
+
+// A moderator deciding between the rescorer's read and its write keeps the last word.
+func TestApplyRescoreSkipsCommentsDecidedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	db, _ := newDB(t)
+	mustArticle(t, db, "a1")
+	m := mustModerator(t, db, "mia")
+	c := mustInsert(t, db, newComment("a1", moderation.Hold, 0.9))
+	if _, err := db.Decide(ctx, moderation.Decision{CommentID: c.ID, ModeratorID: m.ID, Verdict: moderation.Reject,
+		Reason: moderation.ReasonInsult, CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	cp := moderation.RescoreCheckpoint{Key: "k", ModelVersion: "m2", StartedAt: t0, UpdatedAt: t0}
+	if err := db.StartRescore(ctx, cp); err != nil {
+		t.Fatal(err)
+	}
+	as := assessment(0.1)
+	as.ModelVersion = "m2"
+	cp.LastID, cp.Processed = c.ID, 1
+	err := db.ApplyRescore(ctx, moderation.RescoreWrite{Checkpoint: cp, Results: []moderation.RescoreResult{{
+		ID: c.ID, Assessment: as, Verdict: moderation.Approve, Changed: true, Old: moderation.Hold,
+		Reasons: []moderation.Reason{{Code: "ok", Message: "fine"}},
+	}}})
+	if err != nil {
+		t.Fatalf("ApplyRescore: %v", err)
+	}
+	got, err := db.Comment(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.MachineVerdict != moderation.Hold || got.Status() != moderation.Reject || got.Assessment.ModelVersion != "m1" {
+		t.Errorf("decided comment = machine %s, status %s, model %s; want hold, reject, m1",
+			got.MachineVerdict, got.Status(), got.Assessment.ModelVersion)
+	}
+	hist, err := db.Audit(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range hist {
+		if e.Action == moderation.AuditRescored {
+			t.Errorf("audit has a rescored row for a decided comment: %+v", e)
+		}
+	}
+	ex, err := db.Explanations(ctx, []int64{c.ID})
+	if err != nil || ex[c.ID] == nil {
+		t.Errorf("Explanations = %v, %v", ex, err)
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM scores WHERE comment_id = ?`, c.ID).Scan(&n); err != nil || n != 2 {
+		t.Errorf("score rows = %d, %v; want 2 (m1 and m2)", n, err)
+	}
+	back, err := db.RescoreCheckpoint(ctx, "k")
+	if err != nil || back.LastID != c.ID || back.Processed != 1 {
+		t.Errorf("checkpoint = %+v, %v", back, err)
+	}
+	if _, err := db.RescoreCheckpoint(ctx, "nope"); !errors.Is(err, moderation.ErrNotFound) {
+		t.Errorf("unknown checkpoint: %v, want ErrNotFound", err)
+	}
+}
+
+func TestRescoreBatchReadsReasonsOfClosedArticlesOnly(t *testing.T) {
+	ctx := context.Background()
+	db, _ := newDB(t)
+	mustArticle(t, db, "open")
+	mustArticle(t, db, "shut")
+	mustInsert(t, db, newComment("open", moderation.Approve, 0.1))
+	mustInsert(t, db, newComment("shut", moderation.Approve, 0.1))
+	if _, _, err := db.PutArticle(ctx, moderation.Article{ID: "shut", Title: "t", Mode: moderation.ModeClosed}); err != nil {
+		t.Fatal(err)
+	}
+	items, err := db.RescoreBatch(ctx, moderation.RescoreFilter{}, 0, 10)
+	if err != nil || len(items) != 2 {
+		t.Fatalf("RescoreBatch = %d items, %v", len(items), err)
+	}
+	if items[0].Reasons != nil || len(items[1].Reasons) != 1 {
+		t.Errorf("reasons = %v, %v; want none, one", items[0].Reasons, items[1].Reasons)
+	}
+}
