@@ -28,10 +28,20 @@ type DB struct {
 	// Now is the clock; it defaults to time.Now and may be replaced before use (tests).
 	Now func() time.Time
 
-	path  string
-	write *sql.DB // one connection: SQLite has one writer, and queueing in Go is fairer and
-	// faster than SQLite's sleeping busy handler
-	read *sql.DB
+	path string
+	// write has one connection: SQLite has one writer, and queueing in Go is fairer and faster
+	// than SQLite's sleeping busy handler.
+	write *sql.DB
+	// writeTurn admits one transaction at a time to write, first come first served: goroutines
+	// blocked on a channel are woken in FIFO order, while database/sql hands a free connection
+	// to a random waiter, which stretches the tail latency under load.
+	writeTurn chan struct{}
+	read      *sql.DB
+	// ckpt is the checkpointer's connection (see checkpoint.go); stop ends its goroutine,
+	// which closes stopped.
+	ckpt    *sql.DB
+	stop    context.CancelFunc
+	stopped chan struct{}
 }
 
 // Durability: in WAL mode with synchronous=NORMAL a commit is in the WAL file (the OS page
@@ -64,7 +74,7 @@ func dsn(path string, readOnly bool) string {
 
 // Open opens (creating if needed) the database at path and applies every pending migration.
 func Open(ctx context.Context, path string) (*DB, error) {
-	write, err := sql.Open("sqlite3", dsn(path, false))
+	write, err := sql.Open(writeDriver, dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -73,7 +83,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	db := &DB{Now: time.Now, path: path, write: write}
+	db := &DB{Now: time.Now, path: path, write: write, writeTurn: make(chan struct{}, 1)}
 	// Migrate on the writer before the readers open: the first connection creates the file
 	// and switches it to WAL.
 	if err := migrate(ctx, write, migrationFS, time.Now()); err != nil {
@@ -94,12 +104,28 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	if db.ckpt, err = sql.Open("sqlite3", dsn(path, false)); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.ckpt.SetMaxOpenConns(1)
+	db.ckpt.SetConnMaxIdleTime(0)
+	loop, stop := context.WithCancel(context.Background())
+	db.stop, db.stopped = stop, make(chan struct{})
+	go db.checkpointLoop(loop, db.stopped)
 	return db, nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.stop != nil {
+		db.stop()
+		<-db.stopped
+	}
+	if db.ckpt != nil {
+		errs = append(errs, db.ckpt.Close())
+	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
@@ -144,6 +170,12 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 // would only waste the work, and the driver honours a cancellable context with a goroutine
 // per statement, which costs more than the statement on the hot insert path.
 func (db *DB) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
+	select {
+	case db.writeTurn <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("wait to write: %w", context.Cause(ctx))
+	}
+	defer func() { <-db.writeTurn }()
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("write connection: %w", err)
