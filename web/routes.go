@@ -32,4 +32,8 @@ func (s *Server) routes() {
 	mod.POST("/queue/claim", s.claim)
 	mod.DELETE("/queue/claims/:id", s.release)
 	mod.POST("/comments/:id/decision", s.decide)
+
+	s.perspectiveRoutes() // POST /v1alpha1/comments:analyze, comments:suggestscore
+
+	s.dashboardRoutes()
 }

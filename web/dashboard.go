@@ -1,0 +1,244 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// The dashboard's templates and static files, embedded so the binary is self-contained.
+var (
+	//go:embed templates/*.html
+	templateFS embed.FS
+	//go:embed static
+	staticFS embed.FS
+)
+
+// contentSecurityPolicy allows nothing but the dashboard's own scripts, styles and images:
+// no inline script or style, no plugins, no framing, forms only to itself. Comment text is
+// escaped by html/template; this is the second wall if an escaping bug ever slips through.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+// dashboard serves the moderators' web pages. Its handlers are methods of its own type, so that
+// its state (CSRF key, login limiter) stays out of Server.
+type dashboard struct {
+	s       *Server
+	svc     *moderation.Service
+	tmpl    *template.Template
+	csrfKey []byte
+	limiter *loginLimiter
+	// pollInterval is how often the pages refresh the waiting count.
+	pollInterval time.Duration
+}
+
+// dashboardRoutes registers the moderator dashboard: server-rendered pages beside the API.
+func (s *Server) dashboardRoutes() {
+	d := newDashboard(s)
+	e := s.engine
+	e.SetHTMLTemplate(d.tmpl)
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the directory is embedded above: a programmer error
+	}
+	e.StaticFS("/static", http.FS(static))
+
+	pages := e.Group("", d.securityHeaders)
+	pages.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/queue") })
+	pages.GET("/login", d.loginPage)
+	pages.POST("/login", d.loginSubmit)
+
+	mod := pages.Group("", d.requireSession)
+	mod.POST("/logout", d.checkCSRF, d.logoutSubmit)
+	mod.GET("/queue", d.queuePage)
+	mod.GET("/queue/count", d.queueCount)
+	mod.POST("/queue/decide", d.checkCSRF, d.decideSubmit)
+	mod.POST("/queue/bulk", d.checkCSRF, d.bulkSubmit)
+	mod.POST("/queue/release", d.checkCSRF, d.releaseSubmit)
+	mod.GET("/articles", d.articlesPage)
+	mod.GET("/articles/:id", d.articlePage)
+	mod.GET("/comments/:id", d.commentPage)
+	mod.GET("/overview", d.overviewPage)
+
+	admin := mod.Group("/settings", d.requireAdmin)
+	admin.GET("", d.settingsPage)
+	admin.POST("/policy", d.checkCSRF, d.policySubmit)
+	admin.POST("/moderators", d.checkCSRF, d.addModeratorSubmit)
+	admin.POST("/moderators/password", d.checkCSRF, d.passwordSubmit)
+	admin.POST("/apikeys", d.checkCSRF, d.createKeySubmit)
+	admin.POST("/apikeys/revoke", d.checkCSRF, d.revokeKeySubmit)
+}
+
+func newDashboard(s *Server) *dashboard {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
+	return &dashboard{
+		s:            s,
+		svc:          s.svc,
+		tmpl:         parseTemplates(),
+		csrfKey:      key,
+		limiter:      newLoginLimiter(loginMaxFailures, loginWindow, time.Now),
+		pollInterval: 3 * time.Second,
+	}
+}
+
+// parseTemplates parses every page once, at startup; a template that does not parse is a
+// programmer error, so it panics.
+func parseTemplates() *template.Template {
+	return template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html"))
+}
+
+var templateFuncs = template.FuncMap{
+	"pct": func(part, total int) string {
+		if total == 0 {
+			return "0%"
+		}
+		return fmt.Sprintf("%.0f%%", 100*float64(part)/float64(total))
+	},
+	"score": func(p float64) string { return fmt.Sprintf("%.2f", p) },
+	"weight": func(w float64) string {
+		return fmt.Sprintf("%+.2f", w)
+	},
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"ago": ago,
+	"sub": func(a, b int) int { return a - b },
+	// verdicts reads a count by verdict name (templates cannot spell a moderation.Verdict).
+	"verdicts": func(m map[moderation.Verdict]int, v string) int { return m[moderation.Verdict(v)] },
+	"label":    func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+}
+
+// ago writes a duration since t the way a moderator reads it at a glance.
+func ago(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(math.Round(d.Hours()/24)))
+}
+
+// render executes a page into a buffer before sending it, so that a template error becomes a
+// logged 500 rather than half a page with a 200 status (gin's c.HTML streams).
+func (d *dashboard) render(c *gin.Context, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := d.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
+		d.s.log.Error("render page", "id", c.GetString(requestIDKey), "template", name, "error", err.Error())
+		c.String(http.StatusInternalServerError, "internal error rendering the page (request id %s)", c.GetString(requestIDKey))
+		c.Abort()
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// securityHeaders sets the headers every dashboard page carries.
+func (d *dashboard) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	// Pages show comments and secrets (a new API key); no cache may keep them.
+	h.Set("Cache-Control", "no-store")
+	c.Next()
+}
+
+// page is what every dashboard page shows around its content.
+type page struct {
+	Title     string
+	Nav       string
+	Me        moderation.Moderator
+	CSRF      string
+	QueueSize int
+	PollMS    int64
+	Flash     string
+}
+
+// base fills the page frame for the logged-in moderator.
+func (d *dashboard) base(c *gin.Context, title, nav string) page {
+	p := page{Title: title, Nav: nav, Me: currentModerator(c), CSRF: d.sessionCSRF(c),
+		PollMS: d.pollInterval.Milliseconds()}
+	// The count in the header is a nicety: a failure here must not fail the page.
+	if n, err := d.svc.QueueSize(c.Request.Context()); err == nil {
+		p.QueueSize = n
+	}
+	return p
+}
+
+// errorPage is the body of a failed dashboard request.
+type errorPage struct {
+	page
+	Status  int
+	Message string
+}
+
+// fail renders an error page. Like Server.fail, it maps the error's kind through errorTable;
+// only messages written for users are shown, and internal errors are logged, not shown.
+func (d *dashboard) fail(c *gin.Context, err error) {
+	status, msg := http.StatusInternalServerError, "Something went wrong; it has been logged (request id "+c.GetString(requestIDKey)+")."
+	matched := false
+	for _, row := range errorTable {
+		if errors.Is(err, row.kind) {
+			status, msg, matched = row.status, row.message, true
+			break
+		}
+	}
+	var ie *moderation.InputError
+	var ce *moderation.ConflictError
+	var re *requestError
+	switch {
+	case !matched:
+		d.s.log.Error("internal error", "id", c.GetString(requestIDKey), "method", c.Request.Method,
+			"path", c.Request.URL.Path, "error", err.Error())
+	case errors.As(err, &re):
+		msg = re.message
+	case errors.As(err, &ie):
+		msg = ie.Error()
+	case errors.As(err, &ce):
+		msg = ce.Reason
+	}
+	p := page{Title: http.StatusText(status), Me: currentModerator(c), PollMS: d.pollInterval.Milliseconds()}
+	if p.Me.ID != 0 {
+		p.CSRF = d.sessionCSRF(c)
+	}
+	d.render(c, status, "error", errorPage{page: p, Status: status, Message: msg})
+	c.Abort()
+}
+
+// errBadForm is a form field the dashboard could not read.
+func errBadForm(field, msg string) error {
+	return &requestError{kind: moderation.ErrInvalid, field: field, message: field + ": " + msg}
+}
+
+// localPath returns next when it is a path on this site, else def: redirect targets come
+// from forms and must not send a moderator elsewhere ("//evil.example" is another host).
+func localPath(next, def string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return def
+	}
+	return next
+}

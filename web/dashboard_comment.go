@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// commentPageView is one comment with its full history.
+type commentPageView struct {
+	page
+	commentView
+	Article        moderation.Article
+	Scores         []scoreHistoryRow
+	History        []moderation.AuditEntry
+	ClaimedByMe    bool
+	ApproveReasons []moderation.ReasonCode
+	RejectReasons  []moderation.ReasonCode
+}
+
+// scoreHistoryRow is one model version's assessment, tone heads in display order.
+type scoreHistoryRow struct {
+	Record moderation.ScoreRecord
+	Tones  []toneScore
+	Stance moderation.Stance
+}
+
+type toneScore struct {
+	Name  string
+	Score float64
+}
+
+// commentPage shows a comment, its current assessment, every model version's scores and the
+// audit log: machine verdicts, claims, decisions and overrides.
+func (d *dashboard) commentPage(c *gin.Context) {
+	ctx := c.Request.Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		d.fail(c, moderation.ErrNotFound)
+		return
+	}
+	cm, err := d.svc.Comment(ctx, id)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
+	history, err := d.svc.History(ctx, id)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
+	records, err := d.svc.ScoreHistory(ctx, id)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
+	stats, err := d.svc.Article(ctx, cm.ArticleID)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
+	me := currentModerator(c)
+	v := commentPageView{page: d.base(c, "Comment #"+strconv.FormatInt(id, 10), "queue"),
+		commentView: viewComment(cm, d.svc.Policy()), Article: stats.Article, History: history,
+		ClaimedByMe:    cm.Claim != nil && cm.Claim.ModeratorID == me.ID,
+		ApproveReasons: moderation.ApproveReasons, RejectReasons: moderation.RejectReasons}
+	v.Flash = decisionFlash(c.Query("done"), c.Query("n"))
+	for _, r := range records {
+		row := scoreHistoryRow{Record: r}
+		row.Stance, _ = r.Scores.TopStance()
+		for _, head := range moderation.ToneAttributes {
+			if p, ok := r.Scores.Tone[head]; ok {
+				row.Tones = append(row.Tones, toneScore{Name: head, Score: p})
+			}
+		}
+		v.Scores = append(v.Scores, row)
+	}
+	d.render(c, http.StatusOK, "comment", v)
+}

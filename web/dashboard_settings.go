@@ -1,0 +1,280 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// settingsView is the admin settings page.
+type settingsView struct {
+	page
+	Policy       policyForm
+	Preview      *previewView
+	PreviewToken string
+	N            int
+	Moderators   []moderation.Moderator
+	Keys         []moderation.APIKey
+	NewKey       string // a created key's secret, shown once
+	Error        string
+	Roles        []moderation.Role
+}
+
+// policyForm is the policy as the form shows it.
+type policyForm struct {
+	Rows       []thresholdRow
+	AutoReject bool
+	Banned     string
+	Suspect    string
+}
+
+type thresholdRow struct {
+	Name         string
+	Hold, Reject float64
+}
+
+// previewView is what a proposed policy would change.
+type previewView struct {
+	moderation.PolicyPreview
+	Changes     []string // thresholds and lists that differ from the policy in force
+	Transitions []transition
+}
+
+type transition struct {
+	From, To moderation.Verdict
+	Count    int
+}
+
+// settingsFlash maps the saved= parameter to a fixed message.
+var settingsFlash = map[string]string{
+	"policy":    "Policy saved and in force for new comments.",
+	"moderator": "Moderator added.",
+	"password":  "Password changed.",
+	"revoked":   "API key revoked.",
+}
+
+// settingsPage shows the policy form, moderators and API keys.
+func (d *dashboard) settingsPage(c *gin.Context) {
+	v := settingsView{Policy: formOf(d.svc.Policy()), N: moderation.DefaultPreviewSize}
+	v.Flash = settingsFlash[c.Query("saved")]
+	d.renderSettings(c, http.StatusOK, v)
+}
+
+func (d *dashboard) renderSettings(c *gin.Context, status int, v settingsView) {
+	ctx := c.Request.Context()
+	flash := v.Flash
+	v.page = d.base(c, "Settings", "settings")
+	v.Flash = flash
+	v.Roles = []moderation.Role{moderation.RoleModerator, moderation.RoleAdmin}
+	var err error
+	if v.Moderators, err = d.svc.Moderators(ctx); err != nil {
+		d.fail(c, err)
+		return
+	}
+	if v.Keys, err = d.svc.APIKeys(ctx); err != nil {
+		d.fail(c, err)
+		return
+	}
+	d.render(c, status, "settings", v)
+}
+
+func formOf(p moderation.Policy) policyForm {
+	f := policyForm{AutoReject: p.AutoReject, Banned: strings.Join(p.BannedWords, "\n"),
+		Suspect: strings.Join(p.SuspectWords, "\n")}
+	for _, head := range moderation.ToneAttributes {
+		f.Rows = append(f.Rows, thresholdRow{Name: head, Hold: p.Hold[head], Reject: p.Reject[head]})
+	}
+	return f
+}
+
+// readPolicy parses the policy form.
+func readPolicy(c *gin.Context) (moderation.Policy, error) {
+	p := moderation.Policy{Hold: map[string]float64{}, Reject: map[string]float64{},
+		AutoReject:   c.PostForm("auto_reject") == "1",
+		BannedWords:  lines(c.PostForm("banned_words")),
+		SuspectWords: lines(c.PostForm("suspect_words"))}
+	for _, head := range moderation.ToneAttributes {
+		for _, t := range []struct {
+			field string
+			into  map[string]float64
+		}{{"hold." + head, p.Hold}, {"reject." + head, p.Reject}} {
+			s := strings.TrimSpace(c.PostForm(t.field))
+			if s == "" {
+				continue // no threshold: the head never holds (or rejects)
+			}
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return p, errBadForm(t.field, "must be a number between 0 and 1")
+			}
+			t.into[head] = x
+		}
+	}
+	return p, nil
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// policyToken binds an "apply" to the exact policy that was previewed.
+func (d *dashboard) policyToken(c *gin.Context, p moderation.Policy) string {
+	p.BannedWords = moderation.CleanWordList(p.BannedWords)
+	p.SuspectWords = moderation.CleanWordList(p.SuspectWords)
+	b, _ := json.Marshal(p) // maps marshal with sorted keys: the encoding is canonical
+	return d.mac("policy", d.sessionCSRF(c), string(b))
+}
+
+// policySubmit previews a proposed policy against the last N stored comments, or applies it.
+// Applying needs the token of a preview of exactly this policy: an admin always sees what a
+// change does before it takes effect.
+func (d *dashboard) policySubmit(c *gin.Context) {
+	p, err := readPolicy(c)
+	n, nerr := strconv.Atoi(c.DefaultPostForm("n", strconv.Itoa(moderation.DefaultPreviewSize)))
+	if err == nil && nerr != nil {
+		err = errBadForm("n", "must be a whole number")
+	}
+	v := settingsView{Policy: formOf(p), N: n}
+	v.Policy.Banned, v.Policy.Suspect = c.PostForm("banned_words"), c.PostForm("suspect_words")
+	if err != nil {
+		v.Error = err.Error()
+		d.renderSettings(c, http.StatusBadRequest, v)
+		return
+	}
+	token := d.policyToken(c, p)
+	got := c.PostForm("previewed")
+	if c.PostForm("action") == "apply" && got != "" && got == token {
+		if err := d.svc.SetPolicy(c.Request.Context(), p); err != nil {
+			d.settingsError(c, v, err)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/settings?saved=policy")
+		return
+	}
+	pv, err := d.svc.PreviewPolicy(c.Request.Context(), p, n)
+	if err != nil {
+		d.settingsError(c, v, err)
+		return
+	}
+	v.Preview = &previewView{PolicyPreview: pv, Changes: policyChanges(d.svc.Policy(), p)}
+	for k, count := range pv.Transitions {
+		v.Preview.Transitions = append(v.Preview.Transitions, transition{From: k[0], To: k[1], Count: count})
+	}
+	sort.Slice(v.Preview.Transitions, func(i, j int) bool {
+		a, b := v.Preview.Transitions[i], v.Preview.Transitions[j]
+		return a.From+a.To < b.From+b.To
+	})
+	v.PreviewToken = token
+	d.renderSettings(c, http.StatusOK, v)
+}
+
+// settingsError re-renders the settings form with a user-facing error, or fails the request
+// for errors that are not the user's.
+func (d *dashboard) settingsError(c *gin.Context, v settingsView, err error) {
+	var ie *moderation.InputError
+	var ce *moderation.ConflictError
+	var re *requestError
+	switch {
+	case errors.As(err, &ie):
+		v.Error = ie.Error()
+	case errors.As(err, &re):
+		v.Error = re.message
+	case errors.As(err, &ce):
+		v.Error = ce.Reason
+	case errors.Is(err, moderation.ErrConflict):
+		v.Error = "That name is taken."
+	default:
+		d.fail(c, err)
+		return
+	}
+	d.renderSettings(c, http.StatusBadRequest, v)
+}
+
+// policyChanges describes what differs between the policy in force and a proposed one.
+func policyChanges(old, p moderation.Policy) []string {
+	var out []string
+	show := func(x float64) string {
+		if x == 0 {
+			return "off"
+		}
+		return fmt.Sprintf("%.2f", x)
+	}
+	for _, head := range moderation.ToneAttributes {
+		if old.Hold[head] != p.Hold[head] {
+			out = append(out, fmt.Sprintf("%s hold threshold %s → %s", head, show(old.Hold[head]), show(p.Hold[head])))
+		}
+		if old.Reject[head] != p.Reject[head] {
+			out = append(out, fmt.Sprintf("%s reject threshold %s → %s", head, show(old.Reject[head]), show(p.Reject[head])))
+		}
+	}
+	if old.AutoReject != p.AutoReject {
+		out = append(out, fmt.Sprintf("auto-reject %v → %v", old.AutoReject, p.AutoReject))
+	}
+	if strings.Join(old.BannedWords, "\n") != strings.Join(moderation.CleanWordList(p.BannedWords), "\n") {
+		out = append(out, "banned words changed")
+	}
+	if strings.Join(old.SuspectWords, "\n") != strings.Join(moderation.CleanWordList(p.SuspectWords), "\n") {
+		out = append(out, "suspect words changed")
+	}
+	return out
+}
+
+// addModeratorSubmit creates a moderator account.
+func (d *dashboard) addModeratorSubmit(c *gin.Context) {
+	_, err := d.svc.AddModerator(c.Request.Context(), strings.TrimSpace(c.PostForm("name")),
+		c.PostForm("password"), moderation.Role(c.PostForm("role")))
+	if err != nil {
+		d.settingsError(c, settingsView{Policy: formOf(d.svc.Policy()), N: moderation.DefaultPreviewSize}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/settings?saved=moderator")
+}
+
+// passwordSubmit sets a moderator's password.
+func (d *dashboard) passwordSubmit(c *gin.Context) {
+	err := d.svc.SetPassword(c.Request.Context(), c.PostForm("name"), c.PostForm("password"))
+	if err != nil {
+		d.settingsError(c, settingsView{Policy: formOf(d.svc.Policy()), N: moderation.DefaultPreviewSize}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/settings?saved=password")
+}
+
+// createKeySubmit creates an API key and shows its secret, once.
+func (d *dashboard) createKeySubmit(c *gin.Context) {
+	v := settingsView{Policy: formOf(d.svc.Policy()), N: moderation.DefaultPreviewSize}
+	secret, _, err := d.svc.CreateAPIKey(c.Request.Context(), strings.TrimSpace(c.PostForm("name")))
+	if err != nil {
+		d.settingsError(c, v, err)
+		return
+	}
+	v.NewKey = secret
+	d.renderSettings(c, http.StatusOK, v)
+}
+
+// revokeKeySubmit revokes an API key.
+func (d *dashboard) revokeKeySubmit(c *gin.Context) {
+	id, err := strconv.ParseInt(c.PostForm("id"), 10, 64)
+	if err != nil || id <= 0 {
+		d.fail(c, errBadForm("id", "must be an API key id"))
+		return
+	}
+	if err := d.svc.RevokeAPIKey(c.Request.Context(), id); err != nil {
+		d.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/settings?saved=revoked")
+}
