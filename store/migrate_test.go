@@ -228,3 +228,32 @@ func TestWithTxRollsBack(t *testing.T) {
 		t.Error("read pool DSN is not query-only")
 	}
 }
+
+func TestCheckpoint(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := newDB(t)
+	var auto int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Errorf("writer's wal_autocheckpoint = %d (%v), want 0: the checkpointer does it", auto, err)
+	}
+	mustArticle(t, db, "a1")
+	for range 20 {
+		mustInsert(t, db, newComment("a1", moderation.Hold, 1))
+	}
+	if err := db.Checkpoint(ctx); err != nil {
+		t.Fatalf("Checkpoint: %v", err)
+	}
+	frames, err := db.passiveCheckpoint(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copied int
+	var busy int
+	if err := db.ckpt.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil || copied != frames {
+		t.Errorf("after Checkpoint: %d of %d frames copied (%v), want all", copied, frames, err)
+	}
+	if err := db.IntegrityCheck(ctx); err != nil {
+		t.Error(err)
+	}
+}
