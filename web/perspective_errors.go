@@ -1,0 +1,103 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// perspectiveError is an error answered in Google's shape with its own HTTP status, gRPC
+// status name and message (all safe to show the client).
+type perspectiveError struct {
+	code    int
+	status  string
+	message string
+}
+
+func (e *perspectiveError) Error() string { return e.message }
+
+// perspectiveErr returns a *perspectiveError.
+func perspectiveErr(code int, status, message string) error {
+	return &perspectiveError{code: code, status: status, message: message}
+}
+
+// invalidArgument is the 400 INVALID_ARGUMENT Perspective answers to every bad request.
+func invalidArgument(message string) error {
+	return perspectiveErr(http.StatusBadRequest, "INVALID_ARGUMENT", message)
+}
+
+// grpcStatus names the canonical status Google's APIs pair with an HTTP status.
+var grpcStatus = map[int]string{
+	http.StatusBadRequest:       "INVALID_ARGUMENT",
+	http.StatusUnauthorized:     "UNAUTHENTICATED",
+	http.StatusForbidden:        "PERMISSION_DENIED",
+	http.StatusNotFound:         "NOT_FOUND",
+	http.StatusConflict:         "ABORTED",
+	http.StatusNotImplemented:   "UNIMPLEMENTED",
+	http.StatusTooManyRequests:  "RESOURCE_EXHAUSTED",
+	http.StatusMethodNotAllowed: "METHOD_NOT_ALLOWED",
+}
+
+// perspectiveFail is the Perspective API's error responder. Its own errors carry their status;
+// every other error is classified by the JSON API's errorTable, so that a domain or transport
+// kind gets the same HTTP status on both APIs, and only the body's shape differs. Unknown
+// errors are 500s, logged in full (never with the request body) and answered generically.
+func (s *Server) perspectiveFail(c *gin.Context, err error) {
+	var pe *perspectiveError
+	if errors.As(err, &pe) {
+		c.AbortWithStatusJSON(pe.code, perspectiveErrorBody{Error: perspectiveErrorDetail{
+			Code: pe.code, Message: pe.message, Status: pe.status}})
+		return
+	}
+	for _, row := range errorTable {
+		if !errors.Is(err, row.kind) {
+			continue
+		}
+		code, msg := row.status, row.message
+		var re *requestError
+		var ie *moderation.InputError
+		var ce *moderation.ConflictError
+		switch {
+		case errors.As(err, &re):
+			msg = re.message
+		case errors.As(err, &ie):
+			msg = perspectiveField(ie.Field) + ": " + ie.Reason
+		case errors.As(err, &ce):
+			msg = ce.Reason
+		}
+		// Perspective answers every malformed request, an oversized one included, with 400.
+		if code == http.StatusRequestEntityTooLarge {
+			code = http.StatusBadRequest
+		}
+		status, ok := grpcStatus[code]
+		if !ok {
+			status = "FAILED_PRECONDITION"
+		}
+		s.perspectiveFail(c, perspectiveErr(code, status, msg))
+		return
+	}
+	s.log.Error("internal error", "id", c.GetString(requestIDKey), "method", c.Request.Method,
+		"path", c.Request.URL.Path, "error", err.Error())
+	s.perspectiveFail(c, perspectiveErr(http.StatusInternalServerError, "INTERNAL",
+		"Internal error encountered; it has been logged (request id "+c.GetString(requestIDKey)+")."))
+}
+
+// perspectiveField names a domain input field as the Perspective request spells it.
+func perspectiveField(field string) string {
+	switch field {
+	case "text":
+		return "comment.text"
+	case "context":
+		return "context.entries"
+	case "community_id":
+		return "communityId"
+	case "client_token":
+		return "clientToken"
+	case "scores", "verdict":
+		return "attributeScores"
+	}
+	return field
+}
