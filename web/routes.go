@@ -33,5 +33,7 @@ func (s *Server) routes() {
 	mod.DELETE("/queue/claims/:id", s.release)
 	mod.POST("/comments/:id/decision", s.decide)
 
+	s.perspectiveRoutes() // POST /v1alpha1/comments:analyze, comments:suggestscore
+
 	s.dashboardRoutes()
 }

@@ -36,13 +36,15 @@ type Options struct {
 	HealthCheck func(ctx context.Context) error
 	// SkipRequestLog turns the per-request log line off (load tests, noisy embedders).
 	SkipRequestLog bool
-	// SecureCookies marks the dashboard's cookies Secure even on plain HTTP requests, for a
-	// server behind a TLS-terminating proxy (requests that arrive over TLS always get it).
-	SecureCookies bool
 	// KeyCacheTTL is how long an authenticated API key is trusted before the database is asked
 	// again, which is also how long a revoked key may keep working. 0 means
 	// DefaultKeyCacheTTL; a negative value turns the cache off.
 	KeyCacheTTL time.Duration
+	// Feedback records Perspective comments:suggestscore suggestions; nil answers them 501.
+	Feedback *moderation.FeedbackService
+	// SecureCookies marks the dashboard's cookies Secure even on plain HTTP requests, for a
+	// server behind a TLS-terminating proxy (requests that arrive over TLS always get it).
+	SecureCookies bool
 }
 
 // Server is Tribune's HTTP server: a gin engine whose handlers call one moderation.Service.
