@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tribune/tribune/fixtures"
+	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/store"
+)
+
+// Demo accounts. The admin's password is new on every start and printed; the moderator plays
+// the human decisions of the demo history (an admin can set its password in the settings).
+const (
+	demoAdmin     = "demo-admin"
+	demoModerator = "demo-moderator"
+	demoScope     = "demo"
+)
+
+// demoReport is what loadDemo did.
+type demoReport struct {
+	Stored, Existing, Decided int
+	Admin, Password           string
+}
+
+// loadDemo loads the demo data set (fixtures/demo*) into the database: its articles, its
+// comments scored by the service's classifier and policy, and human decisions on about two
+// thirds of the held comments older than six hours, so every page has something to show. It is
+// idempotent: comments carry idempotency keys, and a second run stores and decides nothing new.
+// It must run before the server starts: it moves the service's and the store's clocks back to
+// each comment's time while storing it.
+func loadDemo(ctx context.Context, svc *moderation.Service, db *store.DB, w io.Writer) (demoReport, error) {
+	var rep demoReport
+	articles, err := fixtures.DemoArticles()
+	if err != nil {
+		return rep, err
+	}
+	for _, a := range articles {
+		if _, _, err := svc.PutArticle(ctx, moderation.Article{ID: a.ID, Title: a.Title, URL: a.URL, Body: a.Body,
+			StanceTarget: a.StanceTarget, Mode: moderation.Mode(a.Mode)}); err != nil {
+			return rep, fmt.Errorf("demo: article %s: %w", a.ID, err)
+		}
+	}
+	if rep.Password, err = demoPassword(); err != nil {
+		return rep, err
+	}
+	rep.Admin = demoAdmin
+	if err := ensureModerator(ctx, svc, demoAdmin, rep.Password, moderation.RoleAdmin); err != nil {
+		return rep, err
+	}
+	modPassword, err := demoPassword()
+	if err != nil {
+		return rep, err
+	}
+	if err := ensureModerator(ctx, svc, demoModerator, modPassword, moderation.RoleModerator); err != nil {
+		return rep, err
+	}
+	mods, err := svc.Moderators(ctx)
+	if err != nil {
+		return rep, err
+	}
+	var decider moderation.Moderator
+	for _, m := range mods {
+		if m.Name == demoModerator {
+			decider = m
+		}
+	}
+
+	start := time.Now().UTC()
+	svcNow, dbNow := svc.Now, db.Now
+	defer func() { svc.Now, db.Now = svcNow, dbNow }()
+	for i, dc := range fixtures.DemoComments() {
+		at := start.Add(-dc.Age)
+		clock := func() time.Time { return at }
+		svc.Now, db.Now = clock, clock
+		c, created, err := svc.Submit(ctx, demoScope, moderation.Submission{ArticleID: dc.ArticleID,
+			Author: moderation.Author{ID: dc.AuthorID, Name: dc.AuthorName}, Text: dc.Text, IdempotencyKey: dc.Key})
+		if err != nil {
+			return rep, fmt.Errorf("demo: comment %s: %w", dc.Key, err)
+		}
+		if !created {
+			rep.Existing++
+			continue
+		}
+		rep.Stored++
+		// Leave recent comments and every third older one waiting in the queue.
+		if c.Status() != moderation.Hold || dc.Age < 6*time.Hour || i%3 == 0 {
+			continue
+		}
+		at = at.Add(time.Duration(10+i%50) * time.Minute) // decided a little after it arrived
+		in := moderation.DecisionInput{CommentID: c.ID, Verdict: moderation.Approve, Reason: moderation.ReasonFalsePositive}
+		if dc.Intent != "civil" {
+			in = moderation.DecisionInput{CommentID: c.ID, Verdict: moderation.Reject, Reason: moderation.ReasonCode(dc.Intent)}
+		}
+		if _, err := svc.Decide(ctx, decider, in); err != nil {
+			return rep, fmt.Errorf("demo: decide %s: %w", dc.Key, err)
+		}
+		rep.Decided++
+	}
+	fmt.Fprintf(w, "tribune: demo data: %d comments stored, %d already there, %d decided by %s\n",
+		rep.Stored, rep.Existing, rep.Decided, demoModerator)
+	fmt.Fprintf(w, "tribune: demo dashboard login: name %s, password %s\n", rep.Admin, rep.Password)
+	return rep, nil
+}
+
+// ensureModerator creates a moderator, or sets the password of an existing one.
+func ensureModerator(ctx context.Context, svc *moderation.Service, name, password string, role moderation.Role) error {
+	_, err := svc.AddModerator(ctx, name, password, role)
+	if errors.Is(err, moderation.ErrConflict) {
+		err = svc.SetPassword(ctx, name, password)
+	}
+	if err != nil {
+		return fmt.Errorf("demo: moderator %s: %w", name, err)
+	}
+	return nil
+}
+
+// demoPassword is 16 random URL-safe characters.
+func demoPassword() (string, error) {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("demo password: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
