@@ -672,3 +672,32 @@ func TestUTF16Offsets(t *testing.T) {
 		t.Errorf("offset of the end = %d, want %d", got, want)
 	}
 }
+
+// FuzzSentences checks the span invariants on any text: spans are ordered, disjoint, trimmed
+// and non-empty, and their UTF-16 offsets agree with encoding the prefix.
+func FuzzSentences(f *testing.F) {
+	for _, s := range []string{"", "Hi. You idiot!", "Très bien 😀.\nÜber…  ok?", "a\r\nb", "真的。 好！", "caf\xe9. x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		spans := sentences(text)
+		offsets := make([]int, 0, 2*len(spans))
+		prev := 0
+		for _, sp := range spans {
+			if sp.start < prev || sp.end <= sp.start || sp.end > len(text) {
+				t.Fatalf("sentences(%q) = %v: out of order or empty", text, spans)
+			}
+			if s := text[sp.start:sp.end]; strings.TrimSpace(s) != s {
+				t.Fatalf("sentence %q is not trimmed", s)
+			}
+			prev = sp.end
+			offsets = append(offsets, sp.start, sp.end)
+		}
+		units := utf16Offsets(text, offsets)
+		for i, off := range offsets {
+			if want := len(utf16.Encode([]rune(text[:off]))); units[i] != want {
+				t.Fatalf("utf16Offsets(%q)[%d] = %d, want %d", text, off, units[i], want)
+			}
+		}
+	})
+}
