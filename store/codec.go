@@ -80,6 +80,14 @@ func encodeExplanation(ex map[string][]moderation.Contribution) (string, error) 
 }
 
 func decodeExplanation(s string) (map[string][]moderation.Contribution, error) {
+	if out, ok := parseExplanation(s); ok {
+		return out, nil
+	}
+	return decodeExplanationJSON(s)
+}
+
+// decodeExplanationJSON is decodeExplanation by encoding/json: slower, but it reports errors.
+func decodeExplanationJSON(s string) (map[string][]moderation.Contribution, error) {
 	var in map[string]explanationJSON
 	if err := json.Unmarshal([]byte(s), &in); err != nil {
 		return nil, fmt.Errorf("decode explanation: %w", err)
