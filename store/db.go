@@ -2,6 +2,19 @@
 // embedded, numbered, forward-only schema migration, hand-written SQL, one transaction per
 // exported write, and driver errors translated to moderation's error kinds. It persists and
 // decides nothing: every rule lives in package moderation.
+//
+// Layout: one single-connection pool writes (transactions take turns first come, first
+// served), a pool of query-only connections reads, and a goroutine checkpoints the WAL beside
+// the writer. Times are stored as UTC text in one fixed-width format, so text order is time
+// order. Comments carry two denormalised columns, status (the effective verdict) and stance
+// (the top stance of the current scores), that every write changing them keeps in step; the
+// review queue, per-article listings and counts are answered from partial or covering indices.
+//
+// Readings of the contract where it leaves room: a zero CreatedAt (comments, decisions,
+// moderators, API keys) is set from the clock, a set one is kept (imports); a lease has ended
+// when until <= now; Claim does not offer a moderator the items they already hold; a stored
+// decision's Override is true exactly when it replaced an earlier decision; list methods
+// return empty slices, never nil, and take a non-positive limit as 50 (at most 1000).
 package store
 
 import (
