@@ -21,8 +21,18 @@ grep -m1 model "$dir/serve.log" || true
 curl -fsS -X PUT http://127.0.0.1:18080/api/v1/articles/bench -H "Authorization: Bearer $key" \
   -d '{"title":"Council approves the tram line budget","body":"The city council voted for the new tram line through the old town."}' >/dev/null
 export TRIBUNE_KEY=$key
-echo "== POST /api/v1/comments, $conns connections, $duration"
-TRIBUNE_PATH=/api/v1/comments wrk -t2 -c"$conns" -d"$duration" --latency -s web/bench/comments.lua http://127.0.0.1:18080 | tail -n1
-echo "== POST /api/v1/score, $conns connections, $duration"
-TRIBUNE_PATH=/api/v1/score wrk -t2 -c"$conns" -d"$duration" --latency -s web/bench/comments.lua http://127.0.0.1:18080 | tail -n1
+# cpu prints the server's user+system CPU time in clock ticks, to report CPU per request: on
+# a shared machine that is steadier than requests/s.
+cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }
+hz=$(getconf CLK_TCK)
+for path in /api/v1/comments /api/v1/score; do
+  echo "== POST $path, $conns connections, $duration"
+  before=$(cpu)
+  out=$(TRIBUNE_PATH=$path wrk -t2 -c"$conns" -d"$duration" --latency -s web/bench/comments.lua http://127.0.0.1:18080 | tail -n1)
+  after=$(cpu)
+  echo "$out"
+  n=$(echo "$out" | awk '{print $2}' | tr -d ,)
+  awk -v t=$((after - before)) -v hz="$hz" -v n="$n" 'BEGIN { printf "server CPU: %.1f s, %.0f µs per request\n", t/hz, t/hz*1e6/n }'
+done
+uptime
 echo "stored: $(curl -fsS http://127.0.0.1:18080/api/v1/articles/bench -H "Authorization: Bearer $key" | grep -o '"total":[0-9]*')"
