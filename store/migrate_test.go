@@ -257,3 +257,52 @@ func TestCheckpoint(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestUpgradeFromFirstRelease builds a database with only the first migration, as the first
+// release left it, stores a comment with the first release's columns, then opens it with
+// every shipped migration.
+func TestUpgradeFromFirstRelease(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	shipped, err := readMigrations(migrationFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := fstest.MapFS{shipped[0].name + ".sql": {Data: []byte(shipped[0].sql)}}
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, old, first, t0); err != nil {
+		t.Fatalf("first migration: %v", err)
+	}
+	for _, q := range []string{
+		`INSERT INTO articles (id, title, created_at, updated_at) VALUES ('a1', 'T', '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z')`,
+		`INSERT INTO comments (article_id, author_id, author_name, text, created_at, model_version, machine_verdict, status)
+		 VALUES ('a1', 'u', 'U', 'old comment', '2026-01-01T00:00:00.000000000Z', 'm0', 'hold', 'hold')`,
+	} {
+		if _, err := old.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open on the first release's database: %v", err)
+	}
+	defer db.Close()
+	if got := appliedVersions(t, db.write); len(got) != len(shipped) {
+		t.Errorf("applied versions = %v, want all %d shipped", got, len(shipped))
+	}
+	c, err := db.Comment(ctx, 1)
+	if err != nil || c.Text != "old comment" || c.Status() != moderation.Hold {
+		t.Errorf("old comment after upgrade = %+v, %v", c, err)
+	}
+	if n, err := db.QueueSize(ctx); err != nil || n != 1 {
+		t.Errorf("QueueSize after upgrade = %d, %v; want 1", n, err)
+	}
+}
