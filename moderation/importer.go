@@ -89,8 +89,11 @@ func (im *Importer) Close(ctx context.Context) error {
 	if err := im.flush(ctx); err != nil {
 		return err
 	}
+	// Each pass inserts the replies whose parents are now stored; stop when one makes no
+	// progress.
 	for len(im.deferred) > 0 {
 		rows := im.deferred
+		waiting := len(rows)
 		im.deferred = nil
 		for len(rows) > 0 {
 			n := min(len(rows), im.batchSize())
@@ -100,7 +103,7 @@ func (im *Importer) Close(ctx context.Context) error {
 				return err
 			}
 		}
-		if len(im.deferred) == len(rows) {
+		if len(im.deferred) == waiting {
 			break
 		}
 	}
@@ -111,9 +114,11 @@ func (im *Importer) Close(ctx context.Context) error {
 	for i := range im.deferred {
 		im.deferred[i].ParentExternalID = ""
 	}
-	im.Result.Orphans += len(im.deferred)
 	im.pending, im.deferred = im.deferred, nil
-	return im.flush(ctx)
+	before := im.Result.Inserted
+	err := im.flush(ctx)
+	im.Result.Orphans += im.Result.Inserted - before
+	return err
 }
 
 func (im *Importer) batchSize() int {

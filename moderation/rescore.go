@@ -93,6 +93,7 @@ type RescoreStore interface {
 type RescoreProgress struct {
 	Done, Total int
 	Changed     int
+	Resumed     int // of Done, by earlier, interrupted invocations
 }
 
 // Rescorer scores stored comments again with a (new) classifier and the policy, and, when
@@ -244,7 +245,7 @@ func (r *Rescorer) stream(ctx context.Context, f RescoreFilter, cp RescoreCheckp
 		rep.Tally.Add(t)
 		rep.Processed = cp.Processed
 		if r.Progress != nil {
-			r.Progress(RescoreProgress{Done: cp.Processed, Total: rep.Total, Changed: rep.Tally.Changed})
+			r.Progress(RescoreProgress{Done: cp.Processed, Total: rep.Total, Changed: rep.Tally.Changed, Resumed: rep.Resumed})
 		}
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("rescore: stopped after comment %d: %w", cp.LastID, err)

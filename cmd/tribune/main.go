@@ -48,6 +48,11 @@ func commands() map[string]command {
 		"apikey":    {"manage API keys for site backends (create, list, revoke)", runAPIKey},
 		"moderator": {"manage moderator accounts (add, passwd, list)", runModerator},
 		"feedback":  {"export scores suggested by Perspective clients as labeled JSON Lines", runFeedback},
+
+		"rescore":          {"rescore stored comments with a model and the policy (dry run unless --apply)", runRescore},
+		"import":           {"import comments from JSON Lines or a Disqus XML export", runImport},
+		"model":            {"model registry: list, import FILE, activate VERSION, compare", runModelRegistry},
+		"export-decisions": {"write moderators' decisions as labeled JSON Lines for tribune train", runExportDecisions},
 	}
 }
 

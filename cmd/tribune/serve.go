@@ -40,7 +40,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
-	clf, err := loadClassifier(cfg.Model)
+	clf, pinned, err := chooseClassifier(ctx, db, cfg.Model, loadRegistered) // --model, else the registry's active model
 	if err != nil {
 		return err
 	}
@@ -50,6 +50,9 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	if !pinned {
+		watchRegistry(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
+	}
 	srv := web.New(svc, web.Options{Logger: logger, SkipRequestLog: cfg.Quiet,
 		Feedback: moderation.NewFeedbackService(db)})
 

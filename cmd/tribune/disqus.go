@@ -1,0 +1,203 @@
+package main
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// A Disqus export ("Export comments" in a forum's admin) is one XML document:
+//
+//	<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+//	  <category dsq:id="…">…</category>
+//	  <thread dsq:id="T1"><id>site-identifier</id><link>URL</link><title>…</title>…</thread>
+//	  <post dsq:id="P1">
+//	    <message><![CDATA[<p>HTML</p>]]></message>
+//	    <createdAt>2013-04-02T10:31:07Z</createdAt>
+//	    <isDeleted>false</isDeleted><isSpam>false</isSpam>
+//	    <author><name>…</name><isAnonymous>false</isAnonymous><username>…</username></author>
+//	    <thread dsq:id="T1"/><parent dsq:id="P0"/>
+//	  </post>
+//	</disqus>
+//
+// Threads come before the posts that refer to them. disqusReader walks it with a streaming
+// decoder, so memory holds one post (and the thread index) whatever the file's size.
+
+type disqusRef struct {
+	Attrs []xml.Attr `xml:",any,attr"`
+}
+
+// id returns the dsq:id attribute; matching on the local name alone accepts exports whose
+// namespace prefix differs.
+func (r disqusRef) id() string {
+	for _, a := range r.Attrs {
+		if a.Name.Local == "id" {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+type disqusThread struct {
+	disqusRef
+	Identifier string `xml:"id"`
+	Link       string `xml:"link"`
+	Title      string `xml:"title"`
+}
+
+type disqusPost struct {
+	disqusRef
+	Message   string `xml:"message"`
+	CreatedAt string `xml:"createdAt"`
+	IsDeleted bool   `xml:"isDeleted"`
+	IsSpam    bool   `xml:"isSpam"`
+	Author    struct {
+		Name        string `xml:"name"`
+		Username    string `xml:"username"`
+		IsAnonymous bool   `xml:"isAnonymous"`
+	} `xml:"author"`
+	Thread disqusRef  `xml:"thread"`
+	Parent *disqusRef `xml:"parent"`
+}
+
+// disqusArticle is what Tribune knows of a Disqus thread.
+type disqusArticle struct{ id, title, url string }
+
+// disqusReader yields a Disqus export's posts as import rows.
+type disqusReader struct {
+	dec     *xml.Decoder
+	threads map[string]disqusArticle
+	Deleted int // posts skipped because Disqus marks them deleted
+	Spam    int // posts skipped because Disqus marks them spam
+}
+
+func newDisqusReader(r io.Reader) *disqusReader {
+	return &disqusReader{dec: xml.NewDecoder(r), threads: map[string]disqusArticle{}}
+}
+
+// next returns the next live post, or io.EOF.
+func (d *disqusReader) next() (moderation.ImportRow, error) {
+	for {
+		tok, err := d.dec.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return moderation.ImportRow{}, io.EOF
+			}
+			return moderation.ImportRow{}, fmt.Errorf("disqus xml: %w", err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "disqus":
+			continue // the root: walk into it
+		case "thread":
+			var t disqusThread
+			if err := d.dec.DecodeElement(&t, &se); err != nil {
+				return moderation.ImportRow{}, fmt.Errorf("disqus xml: thread: %w", err)
+			}
+			d.threads[t.id()] = threadArticle(t)
+		case "post":
+			var p disqusPost
+			if err := d.dec.DecodeElement(&p, &se); err != nil {
+				return moderation.ImportRow{}, fmt.Errorf("disqus xml: post: %w", err)
+			}
+			switch {
+			case p.IsDeleted:
+				d.Deleted++
+			case p.IsSpam:
+				d.Spam++
+			default:
+				return d.row(p)
+			}
+		default:
+			if err := d.dec.Skip(); err != nil { // categories and anything else
+				return moderation.ImportRow{}, fmt.Errorf("disqus xml: %w", err)
+			}
+		}
+	}
+}
+
+// threadArticle maps a thread to an article: the site's own identifier when Disqus has it
+// (it is what the site passes as disqus_identifier, so it matches the site's article IDs),
+// else the page URL, else the Disqus thread ID.
+func threadArticle(t disqusThread) disqusArticle {
+	id := strings.TrimSpace(t.Identifier)
+	if id == "" {
+		id = strings.TrimSpace(t.Link)
+	}
+	if id == "" || len(id) > moderation.MaxIDBytes {
+		id = "disqus-thread-" + t.id()
+	}
+	return disqusArticle{id: id, title: strings.TrimSpace(t.Title), url: strings.TrimSpace(t.Link)}
+}
+
+func (d *disqusReader) row(p disqusPost) (moderation.ImportRow, error) {
+	a, ok := d.threads[p.Thread.id()]
+	if !ok {
+		a = disqusArticle{id: "disqus-thread-" + p.Thread.id()}
+	}
+	author := moderation.Author{Name: strings.TrimSpace(p.Author.Name)}
+	switch u := strings.TrimSpace(p.Author.Username); {
+	case u != "" && !p.Author.IsAnonymous:
+		author.ID = "disqus:" + u
+	default:
+		author.ID = "disqus-guest:" + author.Name
+	}
+	row := moderation.ImportRow{
+		Comment: moderation.Comment{ArticleID: a.id, Author: author, Text: htmlToText(p.Message),
+			ExternalID: p.id()},
+		ArticleTitle: a.title, ArticleURL: a.url,
+	}
+	if p.Parent != nil {
+		row.ParentExternalID = p.Parent.id()
+	}
+	if s := strings.TrimSpace(p.CreatedAt); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return row, &moderation.InputError{Field: "createdAt", Reason: fmt.Sprintf("post %s: %q is not an RFC 3339 time", p.id(), s)}
+		}
+		row.Comment.CreatedAt = t
+	}
+	return row, nil
+}
+
+// htmlToText turns a Disqus message (a small HTML fragment: p, br, a, b, i, blockquote, code)
+// into plain text: block ends become newlines, tags go, entities are decoded.
+func htmlToText(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			b.WriteString(s[i:]) // a stray '<': keep it as text
+			break
+		}
+		tag := strings.ToLower(strings.Trim(s[i+1:i+j], "/ "))
+		if name, _, _ := strings.Cut(tag, " "); name == "br" || name == "p" || name == "blockquote" || name == "li" {
+			b.WriteByte('\n')
+		}
+		s = s[i+j+1:]
+	}
+	text := html.UnescapeString(b.String())
+	lines := strings.Split(text, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// loadClassifierBytes loads a model file held in memory (the registry's BLOB). It goes
+// through a temporary file so that it shares loadClassifier's one definition of how a model
+// file becomes a moderation.Classifier (model.go owns the adapter).
+func loadClassifierBytes(data []byte) (moderation.Classifier, error) {
+	f, err := os.CreateTemp("", "tribune-model-*.tribune")
+	if err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	return loadClassifier(f.Name())
+}
+
+// registryLoader turns a registered model's file into a classifier; tests replace it.
+type registryLoader func(version string, data []byte) (moderation.Classifier, error)
+
+func loadRegistered(_ string, data []byte) (moderation.Classifier, error) {
+	return loadClassifierBytes(data)
+}
+
+// chooseClassifier picks the model a command uses: the file at path when given, else the
+// registry's active model, else the embedded default. pinned reports a model given by path,
+// which a server keeps whatever the registry says.
+func chooseClassifier(ctx context.Context, reg moderation.ModelRegistry, path string, load registryLoader) (c moderation.Classifier, pinned bool, err error) {
+	if path != "" {
+		c, err = loadClassifier(path)
+		return c, true, err
+	}
+	version, err := reg.ActiveModelVersion(ctx)
+	if errors.Is(err, moderation.ErrNotFound) {
+		c, err = loadClassifier("")
+		return c, false, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	m, err := reg.Model(ctx, version)
+	if err != nil {
+		return nil, false, err
+	}
+	c, err = load(m.Version, m.Data)
+	if err != nil {
+		return nil, false, fmt.Errorf("active model %s: %w", version, err)
+	}
+	return c, false, nil
+}
+
+// classifierSetter is the part of moderation.Service a registry watcher drives.
+type classifierSetter interface {
+	Classifier() moderation.Classifier
+	SetClassifier(moderation.Classifier)
+}
+
+// registryWatcher keeps a service on the registry's active model: it polls the active version
+// and, when it changes, loads the model and swaps it in. Requests already scoring finish with
+// the old model (Service.SetClassifier is an atomic swap), so none fails.
+type registryWatcher struct {
+	reg      moderation.ModelRegistry
+	svc      classifierSetter
+	load     registryLoader
+	interval time.Duration
+	log      *slog.Logger
+	current  string // the active version last applied ("" for none)
+}
+
+// defaultWatchInterval is how often a server looks for a newly activated model: one indexed
+// read of a one-row result, so cheap, and a few seconds is quick enough for people.
+const defaultWatchInterval = 3 * time.Second
+
+// watchRegistry starts a watcher for svc that polls until ctx ends. current is the registry
+// version the service runs now ("" when it runs the embedded model).
+func watchRegistry(ctx context.Context, reg moderation.ModelRegistry, svc classifierSetter, current string, log *slog.Logger) {
+	w := &registryWatcher{reg: reg, svc: svc, load: loadRegistered, interval: defaultWatchInterval, log: log, current: current}
+	go w.run(ctx)
+}
+
+func (w *registryWatcher) run(ctx context.Context) {
+	t := time.NewTicker(w.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := w.check(ctx); err != nil && ctx.Err() == nil {
+				w.log.Error("model registry", "err", err)
+			}
+		}
+	}
+}
+
+// check applies the active model if it changed since the last check. A model that fails to
+// load is logged once and the service keeps its model.
+func (w *registryWatcher) check(ctx context.Context) error {
+	version, err := w.reg.ActiveModelVersion(ctx)
+	if errors.Is(err, moderation.ErrNotFound) {
+		return nil // nothing activated: keep what runs
+	}
+	if err != nil || version == w.current {
+		return err
+	}
+	m, err := w.reg.Model(ctx, version)
+	if err != nil {
+		return err // a read error: try again next time
+	}
+	w.current = version
+	c, err := w.load(m.Version, m.Data)
+	if err != nil {
+		return fmt.Errorf("load activated model %s (keeping %s): %w", version, w.svc.Classifier().Version(), err)
+	}
+	old := w.svc.Classifier().Version()
+	w.svc.SetClassifier(c)
+	w.log.Info("model activated", "from", old, "to", c.Version())
+	return nil
+}
