@@ -68,6 +68,7 @@ func runImport(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
+	tuneGCForBulk()
 	if err := db.BulkMode(ctx, 256); err != nil {
 		return err
 	}
