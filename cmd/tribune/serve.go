@@ -22,6 +22,9 @@ type serveConfig struct {
 	DB    string
 	Model string
 	Quiet bool
+	Demo  bool
+	// SecureCookies marks dashboard cookies Secure behind a TLS-terminating proxy.
+	SecureCookies bool
 }
 
 // shutdownTimeout bounds how long in-flight requests may take to finish on SIGINT/SIGTERM.
@@ -48,12 +51,17 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	if err != nil {
 		return err
 	}
+	if cfg.Demo {
+		if _, err := loadDemo(ctx, svc, db, e.stderr); err != nil { // see cmd/tribune/demo.go
+			return err
+		}
+	}
 	gin.SetMode(gin.ReleaseMode)
 	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	if !pinned {
 		watchRegistry(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
 	}
-	srv := web.New(svc, web.Options{Logger: logger, SkipRequestLog: cfg.Quiet,
+	srv := web.New(svc, web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
 		Feedback: moderation.NewFeedbackService(db)})
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -98,6 +106,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&cfg.DB, "db", envOr(e, "TRIBUNE_DB", "tribune.db"), "SQLite database `file`, created when missing (env TRIBUNE_DB)")
 	fs.StringVar(&cfg.Model, "model", e.getenv("TRIBUNE_MODEL"), "model `file` (env TRIBUNE_MODEL; default: the embedded model)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "do not log every request")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark dashboard cookies Secure (behind a TLS-terminating proxy)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set and print a demo admin's login (idempotent)")
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
