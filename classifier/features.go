@@ -24,10 +24,19 @@ type FeatureConfig struct {
 	// keeps featurization fast.
 	CharMin int `json:"char_min"`
 	CharMax int `json:"char_max"`
+	// CharAll takes character n-grams from every word, not only multi-piece ones: better on
+	// short, noisy texts (tweets), several times slower.
+	CharAll bool `json:"char_all"`
+	// BlockNorm scales words, bigrams and sub-word features to unit norm separately instead
+	// of together.
+	BlockNorm bool `json:"block_norm,omitempty"`
 	// Pieces adds the WordPiece pieces of multi-piece words as features.
 	Pieces bool `json:"pieces"`
 	// ContextWords caps the number of context words taken as prefixed context features.
 	ContextWords int `json:"context_words"`
+	// NoSharedWords leaves out the per-word features of comment words found in the context,
+	// keeping only the overlap measures.
+	NoSharedWords bool `json:"no_shared_words,omitempty"`
 	// ContextCross adds comment words crossed with the identity of the whole context: target-
 	// specific word weights, useful when the data has a few recurring stance targets.
 	ContextCross bool `json:"context_cross"`
@@ -63,7 +72,17 @@ const maxCharWordBytes = 24
 type feat struct {
 	key uint32
 	val float32
+	blk uint8 // comment feature block, for per-block scaling
 }
+
+// Comment feature blocks, each scaled to unit norm on its own (as a union of separately
+// normalized vectorizers), so that the many character n-grams do not drown the words.
+const (
+	blkWord = iota
+	blkBigram
+	blkSub
+	numBlocks
+)
 
 // span locates a feature occurrence for explanations: its readable name and its byte range in
 // the comment (-1, -1 for context and overlap features).
@@ -211,7 +230,7 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 			neg = 0
 			ns = nsWord
 		}
-		s.feats = append(s.feats, feat{key(ns, h), 1})
+		s.feats = append(s.feats, feat{key(ns, h), 1, blkWord})
 		if trace {
 			name := "word:" + w
 			if ns == nsNeg {
@@ -220,7 +239,7 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 			s.spans = append(s.spans, span{name, int(enc.Words[i].Start), int(enc.Words[i].End)})
 		}
 		if cfg.Bigrams && i > 0 {
-			s.feats = append(s.feats, feat{key(nsBigram, prevHash*31+h), 1})
+			s.feats = append(s.feats, feat{key(nsBigram, prevHash*31+h), 1, blkBigram})
 			if trace {
 				s.spans = append(s.spans, span{"bigram:" + prev + " " + w,
 					int(enc.Words[i-1].Start), int(enc.Words[i].End)})
@@ -233,13 +252,29 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 		if i+1 < nw {
 			hi = s.first[i+1]
 		}
-		if hi-lo > 1 {
+		if hi-lo > 1 || cfg.CharAll && !punct {
 			f.subwords(s, enc, i, lo, hi, w, trace)
 		}
 		prev, prevHash = w, h
 	}
 	nComment := len(s.feats)
-	scaleRange(s.feats, 0, nComment)
+	if cfg.BlockNorm {
+		var n [numBlocks]int
+		for _, ft := range s.feats {
+			n[ft.blk]++
+		}
+		var v [numBlocks]float32
+		for b, c := range n {
+			if c > 0 {
+				v[b] = float32(1 / math.Sqrt(float64(c)))
+			}
+		}
+		for i := range s.feats {
+			s.feats[i].val = v[s.feats[i].blk]
+		}
+	} else {
+		scaleRange(s.feats, 0, nComment)
+	}
 	if withContext && context != "" {
 		f.contextFeatures(s, context, trace)
 	}
@@ -250,9 +285,9 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 func (f *featurizer) subwords(s *scratch, enc *wordpiece.Encoding, i int, lo, hi int32, w string, trace bool) {
 	cfg := &f.cfg
 	ws, we := int(enc.Words[i].Start), int(enc.Words[i].End)
-	if cfg.Pieces {
+	if cfg.Pieces && hi-lo > 1 {
 		for _, t := range enc.Tokens[lo:hi] {
-			s.feats = append(s.feats, feat{key(nsPiece, uint64(t.ID)), 1})
+			s.feats = append(s.feats, feat{key(nsPiece, uint64(t.ID)), 1, blkSub})
 			if trace {
 				s.spans = append(s.spans, span{"piece:" + f.tok.Token(t.ID), int(t.Start), int(t.End)})
 			}
@@ -280,7 +315,7 @@ func (f *featurizer) subwords(s *scratch, enc *wordpiece.Encoding, i int, lo, hi
 				h ^= uint64(at(k))
 				h *= fnvPrime
 			}
-			s.feats = append(s.feats, feat{key(nsChar, h), 1})
+			s.feats = append(s.feats, feat{key(nsChar, h), 1, blkSub})
 			if trace {
 				var b strings.Builder
 				for k := j; k < j+n; k++ {
@@ -324,7 +359,7 @@ func (f *featurizer) contextFeatures(s *scratch, context string, trace bool) {
 		h := hashString(w)
 		if taken < cfg.ContextWords {
 			taken++
-			s.feats = append(s.feats, feat{key(nsCtxWord, h), 1})
+			s.feats = append(s.feats, feat{key(nsCtxWord, h), 1, 0})
 			if trace {
 				s.spans = append(s.spans, span{"context:" + w, -1, -1})
 			}
@@ -350,7 +385,10 @@ func (f *featurizer) contextFeatures(s *scratch, context string, trace bool) {
 		uc++
 		if setHas(s.set, h) {
 			shared++
-			s.feats = append(s.feats, feat{key(nsShared, h), 1})
+			if f.cfg.NoSharedWords {
+				continue
+			}
+			s.feats = append(s.feats, feat{key(nsShared, h), 1, 0})
 			if trace {
 				ws := s.enc.Words[i]
 				s.spans = append(s.spans, span{"shared:" + w, int(ws.Start), int(ws.End)})
@@ -367,16 +405,22 @@ func (f *featurizer) contextFeatures(s *scratch, context string, trace bool) {
 		cos = float64(shared) / math.Sqrt(float64(uc)*float64(ux))
 		frac = float64(shared) / float64(uc)
 	}
+	// Names are built only when tracing: the fast path must not allocate.
+	var sharedName, fracName string
+	if trace {
+		sharedName = "overlap:shared=" + countBinName(shared)
+		fracName = "overlap:fraction-bin=" + strconv.Itoa(fracBin(frac))
+	}
 	f.dense(s, 1, "overlap:cosine", float32(cos), trace)
 	f.dense(s, 2, "overlap:fraction", float32(frac), trace)
-	f.dense(s, 100+uint64(countBin(shared)), "overlap:shared="+countBinName(shared), 1, trace)
-	f.dense(s, 200+uint64(fracBin(frac)), "overlap:fraction-bin="+strconv.Itoa(fracBin(frac)), 1, trace)
+	f.dense(s, 100+uint64(countBin(shared)), sharedName, 1, trace)
+	f.dense(s, 200+uint64(fracBin(frac)), fracName, 1, trace)
 
 	if cfg.ContextCross {
 		cid := hashString(context)
 		lo = len(s.feats)
 		for i, h := range s.words {
-			s.feats = append(s.feats, feat{key(nsCross, cid^h*0x2545f4914f6cdd1d), 1})
+			s.feats = append(s.feats, feat{key(nsCross, cid^h*0x2545f4914f6cdd1d), 1, 0})
 			if trace {
 				ws := s.enc.Words[i]
 				s.spans = append(s.spans, span{"target×word:" + s.enc.Norm(i), int(ws.Start), int(ws.End)})
@@ -387,7 +431,7 @@ func (f *featurizer) contextFeatures(s *scratch, context string, trace bool) {
 }
 
 func (f *featurizer) dense(s *scratch, id uint64, name string, v float32, trace bool) {
-	s.feats = append(s.feats, feat{key(nsOverlap, id), v})
+	s.feats = append(s.feats, feat{key(nsOverlap, id), v, 0})
 	if trace {
 		s.spans = append(s.spans, span{name, -1, -1})
 	}

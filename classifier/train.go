@@ -37,11 +37,20 @@ type TrainConfig struct {
 	// Features overrides DefaultFeatures. ContextCross is switched on automatically when the
 	// context heads' data has at most MaxCrossTargets distinct contexts.
 	Features *FeatureConfig
+	// AutoCross switches ContextCross on automatically (as when Features is nil).
+	AutoCross bool
 	// Lambdas is the grid of L2 strengths (per example) searched by cross-validation.
 	Lambdas []float64
 	// Folds is the number of cross-validation folds (default 3). Examples with the same text
 	// share a fold, so repeated comments cannot leak between folds.
 	Folds int
+	// GroupBy chooses what examples sharing puts them in one fold: "text", "context", or ""
+	// (auto): the context when a context head's data has more than MaxCrossTargets distinct
+	// contexts (new claims at test time: perspectives on a claim must not leak across folds),
+	// else the text (a comment repeated with other claims must not leak).
+	GroupBy string
+	// NoIDF penalizes all features alike instead of by inverse document frequency.
+	NoIDF bool
 	// MaxIter bounds L-BFGS iterations per fit (default 150).
 	MaxIter int
 	// MinCount drops features seen in fewer training examples (default 2).
@@ -61,7 +70,7 @@ const MaxCrossTargets = 50
 
 // defaultLambdas spans strong to weak regularization; the path is fitted in this order with
 // warm starts.
-var defaultLambdas = []float64{1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6}
+var defaultLambdas = []float64{1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5}
 
 // headData is one head's training set.
 type headData struct {
@@ -122,7 +131,7 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	if err := checkFeatures(&fc); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	if cfg.Features == nil {
+	if cfg.Features == nil || cfg.AutoCross {
 		ctxs := map[string]bool{}
 		for _, h := range heads {
 			if h.Context {
@@ -132,6 +141,23 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 			}
 		}
 		fc.ContextCross = len(ctxs) > 1 && len(ctxs) <= MaxCrossTargets
+	}
+	if cfg.GroupBy == "" {
+		cfg.GroupBy = "text"
+		ctxs := map[string]bool{}
+		for _, h := range heads {
+			if h.Context {
+				for _, r := range h.rows {
+					ctxs[train[r].Context] = true
+				}
+			}
+		}
+		if len(ctxs) > MaxCrossTargets {
+			cfg.GroupBy = "context"
+		}
+	}
+	if cfg.GroupBy != "text" && cfg.GroupBy != "context" && cfg.GroupBy != "example" {
+		return nil, fmt.Errorf("train: group by %q: want text, context or example", cfg.GroupBy)
 	}
 	feat := featurizer{tok: tok, cfg: fc}
 	start := time.Now()
@@ -190,7 +216,7 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	info := ModelInfo{Created: cfg.Created.UTC(), Sources: cfg.Sources, Features: fc,
 		VocabSize: len(cfg.Vocab), Weights: len(t.keys), Settings: map[string]string{
 			"seed": strconv.FormatInt(cfg.Seed, 10), "folds": strconv.Itoa(cfg.Folds),
-			"max_iter": strconv.Itoa(cfg.MaxIter), "min_count": strconv.Itoa(cfg.MinCount),
+			"max_iter": strconv.Itoa(cfg.MaxIter), "group_by": cfg.GroupBy, "idf_penalty": strconv.FormatBool(!cfg.NoIDF), "min_count": strconv.Itoa(cfg.MinCount),
 			"examples": strconv.Itoa(len(train)), "lambdas": fmtFloats(cfg.Lambdas),
 		}}
 	if cfg.Created.IsZero() {

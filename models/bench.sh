@@ -5,7 +5,8 @@
 # options_for. Prints a table of ours beside the best baseline per metric.
 #
 # Usage: models/bench.sh [--only a,b] [--out DIR] [-- extra tribune train flags]
-# Environment: DATA (default ../shared/data), BENCH (default ../shared/bench), PY (python3).
+# Environment: DATA (default ../shared/data), BENCH (default ../shared/bench), PY (python3),
+# TRIBUNE (a prebuilt tribune binary; default: build ./cmd/tribune).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,8 +49,12 @@ uses_context() {
   return 1
 }
 
-(cd "$ROOT" && go build -o "$OUT/tribune" ./cmd/tribune)
-T="$OUT/tribune"
+if [ -n "${TRIBUNE:-}" ]; then
+  T="$TRIBUNE"
+else
+  (cd "$ROOT" && go build -o "$OUT/tribune" ./cmd/tribune)
+  T="$OUT/tribune"
+fi
 printf '%-34s %8s %8s %8s | %8s %8s %8s\n' "data set" "ours F1" "ours AUC" "ours Favg" "best F1" "best AUC" "best Favg"
 for s in $SETS; do
   if [ -n "$ONLY" ] && [[ ",$ONLY," != *",$s,"* ]]; then continue; fi

@@ -36,11 +36,19 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	seed := fs.Int64("seed", 1, "seed of the cross-validation folds")
 	out := fs.String("out", "", "model `FILE` to write")
 	folds := fs.Int("folds", 3, "cross-validation folds (choose L2 strength, calibrate)")
-	lambdas := fs.String("lambdas", "", "comma-separated L2 strengths to search (default 1e-3 ... 3e-6)")
+	lambdas := fs.String("lambdas", "", "comma-separated L2 strengths to search (default 1e-2 ... 1e-5)")
 	maxIter := fs.Int("max-iter", 150, "L-BFGS iterations per fit")
 	minCount := fs.Int("min-count", 2, "drop features seen in fewer training examples")
 	workers := fs.Int("workers", 0, "parallel fits (default: all cores); results do not depend on it")
 	vocab := fs.String("vocab", "", "WordPiece vocabulary `FILE` (default: the BERT uncased vocabulary shipped in models/)")
+	chars := fs.String("chars", "split", "character n-grams: none, split (words WordPiece splits into pieces) or all")
+	cross := fs.String("context-cross", "auto", "target-specific word features: auto (with at most 50 distinct contexts), on or off")
+	groupBy := fs.String("group-by", "", "cross-validation groups: text or context (default: context for context heads with many distinct contexts, else text)")
+	ctxWords := fs.Int("context-words", -1, "context words taken as features (default 64; 0: none)")
+	sharedWords := fs.Bool("shared-words", true, "per-word features of comment words found in the context")
+	idf := fs.Bool("idf", true, "scale each feature's L2 penalty by 1/idf^2 (TF-IDF-like)")
+	blockNorm := fs.Bool("block-norm", false, "scale words, bigrams and sub-words to unit norm separately")
+	charMin := fs.Int("char-min", 3, "shortest character n-gram")
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -61,6 +69,38 @@ func runTrain(ctx context.Context, args []string, e env) error {
 			return fmt.Errorf("train: bad --lambdas value %q", s)
 		}
 		cfg.Lambdas = append(cfg.Lambdas, v)
+	}
+	fc := classifier.DefaultFeatures()
+	switch *chars {
+	case "none":
+		fc.CharMin, fc.CharMax = 0, 0
+	case "split":
+	case "all":
+		fc.CharAll = true
+	default:
+		return fmt.Errorf("train: --chars must be none, split or all, not %q", *chars)
+	}
+	cfg.GroupBy = *groupBy
+	cfg.NoIDF = !*idf
+	if *ctxWords >= 0 {
+		fc.ContextWords = *ctxWords
+	}
+	fc.NoSharedWords = !*sharedWords
+	fc.BlockNorm = *blockNorm
+	if fc.CharMin > 0 {
+		fc.CharMin = *charMin
+	}
+	if *chars != "split" || *cross != "auto" || *ctxWords >= 0 || !*sharedWords || *blockNorm || *charMin != 3 {
+		cfg.Features = &fc
+	}
+	switch *cross {
+	case "auto":
+		cfg.AutoCross = true
+	case "on":
+		fc.ContextCross = true
+	case "off":
+	default:
+		return fmt.Errorf("train: --context-cross must be auto, on or off, not %q", *cross)
 	}
 	var err error
 	if cfg.Vocab, err = loadVocab(*vocab); err != nil {

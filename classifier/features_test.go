@@ -1,0 +1,88 @@
+package classifier
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tribune/tribune/classifier/wordpiece"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// goldenCases are sentences written for this test, with an optional context.
+var goldenCases = []struct{ text, context string }{
+	{"The council did not approve the budget.", ""},
+	{"You absolute id10t, don't write about trains again!", ""},
+	{"Café owners say the naïve plan won't help.", ""},
+	{"Rail lines cut commute times; the city should build one.", "The city should build a new light rail line downtown."},
+	{"ok \xff", ""},
+}
+
+func TestFeaturesGolden(t *testing.T) {
+	tok, err := wordpiece.New(testVocab(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultFeatures()
+	cfg.ContextCross = true
+	f := featurizer{tok: tok, cfg: cfg}
+	var buf bytes.Buffer
+	s := &scratch{}
+	for _, c := range goldenCases {
+		n := f.featurize(s, c.text, c.context, true, true)
+		fmt.Fprintf(&buf, "text %q context %q: %d comment features, %d in all\n", c.text, c.context, n, len(s.feats))
+		for i, ft := range s.feats {
+			sp := s.spans[i]
+			fmt.Fprintf(&buf, "  %08x %.4f [%d,%d) %s\n", ft.key, ft.val, sp.start, sp.end, sp.name)
+		}
+		// The fast path must produce the same features as the traced one.
+		keys := append([]feat(nil), s.feats...)
+		f.featurize(s, c.text, c.context, true, false)
+		if len(keys) != len(s.feats) {
+			t.Fatalf("%q: %d features untraced, %d traced", c.text, len(s.feats), len(keys))
+		}
+		for i := range keys {
+			if keys[i] != s.feats[i] {
+				t.Fatalf("%q: feature %d differs between traced and untraced runs", c.text, i)
+			}
+		}
+	}
+	path := filepath.Join("testdata", "features.golden")
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run TestFeaturesGolden -update)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("features differ from %s (run with -update after checking the change):\n%s", path, buf.String())
+	}
+}
+
+func TestNegationScope(t *testing.T) {
+	tok, err := wordpiece.New(testVocab(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := featurizer{tok: tok, cfg: DefaultFeatures()}
+	s := &scratch{}
+	f.featurize(s, "this is not good at all. good", "", false, true)
+	var names []string
+	for _, sp := range s.spans {
+		if len(sp.name) > 4 && (sp.name[:4] == "neg:" || sp.name[:5] == "word:") {
+			names = append(names, sp.name)
+		}
+	}
+	want := "[word:this word:is word:not neg:good neg:at neg:all word:. word:good]"
+	if got := fmt.Sprint(names); got != want {
+		t.Errorf("words = %s, want %s", got, want)
+	}
+}

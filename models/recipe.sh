@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Rebuild models/default.tribune exactly from ../shared/data: convert the permitted data sets
+# (models/recipe/main.go documents the mapping) and train with fixed settings and seed.
+#
+# Usage: models/recipe.sh [OUT]     (default OUT: models/default.tribune)
+# Environment: DATA (default ../shared/data), TRIBUNE (a prebuilt tribune binary; default:
+# build ./cmd/tribune).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA="${DATA:-$ROOT/../shared/data}"
+OUT="${1:-$ROOT/models/default.tribune}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+cd "$ROOT"
+if [ -z "${TRIBUNE:-}" ]; then
+  go build -o "$WORK/tribune" ./cmd/tribune
+  TRIBUNE="$WORK/tribune"
+fi
+go run ./models/recipe -data "$DATA" -out "$WORK"
+# Paths recorded in the model are the data set names, not this machine's temp folder.
+"$TRIBUNE" train \
+  --data "$WORK/tone.jsonl" --data "$WORK/stance.jsonl" --dev "$WORK/dev.jsonl" \
+  --head stance --context stance \
+  --chars split --idf --group-by text --context-words 0 --shared-words=false \
+  --seed 1 --out "$OUT"
