@@ -22,4 +22,5 @@ go run ./models/recipe -data "$DATA" -out "$WORK"
   --data "$WORK/tone.jsonl" --data "$WORK/stance.jsonl" --dev "$WORK/dev.jsonl" \
   --head stance --context stance \
   --chars split --idf --group-by text --context-words 0 --shared-words=false \
+  --sources "civil_comments_toxic_span_types/train,kaggle_insults_social_commentary/train,davidson_hate_offensive/train,fox_news_comments_hate/train,arc_nyt_comments_stance/train,perspectrum_stance/train,ibm_claim_stance/train" \
   --seed 1 --out "$OUT"

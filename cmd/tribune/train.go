@@ -49,6 +49,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	idf := fs.Bool("idf", true, "scale each feature's L2 penalty by 1/idf^2 (TF-IDF-like)")
 	blockNorm := fs.Bool("block-norm", false, "scale words, bigrams and sub-words to unit norm separately")
 	charMin := fs.Int("char-min", 3, "shortest character n-gram")
+	sources := fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -119,6 +120,9 @@ func runTrain(ctx context.Context, args []string, e env) error {
 		if cfg.Dev, err = readExampleFile(*dev); err != nil {
 			return err
 		}
+	}
+	if *sources != "" {
+		cfg.Sources = splitList(*sources)
 	}
 	m, err := classifier.Train(ctx, train, cfg)
 	if err != nil {

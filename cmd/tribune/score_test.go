@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCmd runs a tribune subcommand in-process with the given stdin.
+func runCmd(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	err = run(context.Background(), args, e)
+	return out.String(), errb.String(), err
+}
+
+// fixtureModel trains a small model on the fixtures into a test temp folder.
+func fixtureModel(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fixture.tribune")
+	_, stderr, err := runCmd(t, "", "train", "--data", "../../fixtures/tone.jsonl",
+		"--data", "../../fixtures/stance.jsonl", "--head", "stance", "--context", "stance",
+		"--lambdas", "1e-2,1e-3", "--max-iter", "50", "--min-count", "1", "--seed", "3",
+		"--out", path)
+	if err != nil {
+		t.Fatalf("train: %v\n%s", err, stderr)
+	}
+	return path
+}
+
+func TestScore(t *testing.T) {
+	model := fixtureModel(t)
+	in := `{"id": 7, "text": "You are a clueless idiot.", "meta": {"é": [1, 2]}}
+{"text":"Exactly right: trains would make a real difference here.","context":"The city should build a new light rail line downtown.","id":8}
+` + "{\"text\": \"ok \xff\", \"id\": 9}\n"
+	out, stderr, err := runCmd(t, in, "score", "--model", model, "--workers", "2")
+	if err != nil {
+		t.Fatalf("score: %v\n%s", err, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want 3:\n%s", len(lines), out)
+	}
+	for i, line := range lines {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("line %d: %v: %s", i+1, err, line)
+		}
+		if obj["id"] != float64(7+i) {
+			t.Errorf("line %d: id = %v, want %d (order kept)", i+1, obj["id"], 7+i)
+		}
+		scores, _ := obj["scores"].(map[string]any)
+		if _, ok := scores["toxicity"].(float64); !ok {
+			t.Errorf("line %d: scores.toxicity missing or not a number: %v", i+1, scores)
+		}
+		st, _ := scores["stance"].(map[string]any)
+		if len(st) != 4 {
+			t.Errorf("line %d: scores.stance = %v, want 4 classes", i+1, st)
+		}
+	}
+	// The input object is written back byte for byte, with the scores appended.
+	if !strings.HasPrefix(lines[0], `{"id": 7, "text": "You are a clueless idiot.", "meta": {"é": [1, 2]},"scores":{`) {
+		t.Errorf("line 1 not preserved: %s", lines[0])
+	}
+}
+
+func TestScoreBadLines(t *testing.T) {
+	model := fixtureModel(t)
+	in := "{\"text\":\"fine\"}\n{\"text\": 3}\n{\"text\":\"also fine\"}\nnot json\n{\"txt\":\"x\"}\n{\"text\":\"x\",\"context\":1}\n"
+	out, _, err := runCmd(t, in, "score", "--model", model)
+	if err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("error = %v, want one naming line 2", err)
+	}
+	if strings.Count(out, "\n") != 1 {
+		t.Errorf("output before the bad line = %q, want exactly line 1", out)
+	}
+	out, stderr, err := runCmd(t, in, "score", "--model", model, "--skip-bad")
+	if err != nil {
+		t.Fatalf("--skip-bad: %v", err)
+	}
+	if strings.Count(out, "\n") != 2 {
+		t.Errorf("--skip-bad output has %d lines, want 2:\n%s", strings.Count(out, "\n"), out)
+	}
+	for _, n := range []string{"line 2", "line 4", "line 5", "line 6"} {
+		if !strings.Contains(stderr, n) {
+			t.Errorf("stderr does not report %s:\n%s", n, stderr)
+		}
+	}
+}
+
+func TestScoreExplainAndExistingFields(t *testing.T) {
+	model := fixtureModel(t)
+	in := `{"text":"You are a clueless idiot.","scores":{"old":1},"x":true}` + "\n"
+	out, _, err := runCmd(t, in, "score", "--model", model, "--explain", "--top", "3", "--decisions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var obj struct {
+		X            bool                                `json:"x"`
+		Scores       map[string]json.RawMessage          `json:"scores"`
+		Decisions    map[string]string                   `json:"decisions"`
+		Explanations map[string][]map[string]interface{} `json:"explanations"`
+	}
+	if err := json.Unmarshal([]byte(out), &obj); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if strings.Count(out, `"scores"`) != 1 || obj.Scores["old"] != nil || !obj.X {
+		t.Errorf("existing scores not replaced: %s", out)
+	}
+	if obj.Decisions["stance"] == "" || len(obj.Explanations["toxicity"]) == 0 || len(obj.Explanations["toxicity"]) > 3 {
+		t.Errorf("decisions/explanations missing: %s", out)
+	}
+}
+
+func TestScoreManyLinesKeepsOrder(t *testing.T) {
+	model := fixtureModel(t)
+	var in strings.Builder
+	const n = 3000
+	for i := range n {
+		fmt.Fprintf(&in, "{\"i\":%d,\"text\":\"comment number %d about the bridge\"}\n", i, i)
+	}
+	out, _, err := runCmd(t, in.String(), "score", "--model", model, "--workers", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != n {
+		t.Fatalf("%d lines, want %d", len(lines), n)
+	}
+	for i, l := range lines {
+		if !strings.HasPrefix(l, fmt.Sprintf("{\"i\":%d,", i)) {
+			t.Fatalf("line %d out of order: %s", i+1, l)
+		}
+	}
+}
+
+func TestTrainAndEval(t *testing.T) {
+	model := fixtureModel(t)
+	out, _, err := runCmd(t, "", "eval", "--model", model, "--data", "../../fixtures/tone.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"head toxicity", "macro-F1=", "AUC(toxicity)=", "confusion"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, err = runCmd(t, "", "eval", "--model", model, "--data", "../../fixtures/stance.jsonl", "--head", "stance", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Model string `json:"model"`
+		Heads []struct {
+			Head    string  `json:"head"`
+			MacroF1 float64 `json:"macro_f1"`
+		} `json:"heads"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(res.Heads) != 1 || res.Heads[0].Head != "stance" || res.Heads[0].MacroF1 < 0.6 {
+		t.Errorf("eval --json = %+v", res)
+	}
+	if _, _, err := runCmd(t, "", "train", "--data", "../../fixtures/tone.jsonl"); err == nil {
+		t.Error("train without --out: no error")
+	}
+	if _, _, err := runCmd(t, "", "eval", "--model", model, "--data", "does-not-exist.jsonl"); err == nil {
+		t.Error("eval of a missing file: no error")
+	}
+}
+
+func FuzzScoreLine(f *testing.F) {
+	f.Add([]byte(`{"text":"a","context":"b","x":[1,{"y":null}]}`))
+	f.Add([]byte(`{"text":"a","scores":3}`))
+	f.Add([]byte(` {"text":"\u00e9\ud800"} `))
+	f.Add([]byte(`{"text":1}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sl, _, _, err := parseScoreLine(data)
+		if err != nil {
+			return
+		}
+		out := appendObject(nil, data, sl, []byte(`"scores":{"h":0.5}`))
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(out, &obj); err != nil {
+			t.Fatalf("output %q is not a JSON object: %v", out, err)
+		}
+		if string(obj["scores"]) != `{"h":0.5}` {
+			t.Fatalf("scores = %s in %q", obj["scores"], out)
+		}
+		if _, ok := obj["text"]; !ok {
+			t.Fatalf("text lost in %q", out)
+		}
+	})
+}
+
