@@ -198,4 +198,3 @@ func FuzzScoreLine(f *testing.F) {
 		}
 	})
 }
-
