@@ -15,72 +15,113 @@ import (
 // machine verdict and a "submitted" audit row in one transaction. A zero CreatedAt is set from
 // the clock (a set one is kept, for imports). When nc's (scope, idempotency key) or (scope,
 // external ID) was stored before, it stores nothing and returns that comment with created
-// false; the lookup runs inside the immediate transaction, so two concurrent retries cannot
-// both insert. An unknown article or parent comment fails with ErrNotFound.
+// false; the lookup runs inside the write transaction, so two concurrent retries cannot both
+// insert. An unknown article or parent comment fails with ErrNotFound.
+//
+// Concurrent calls are committed together (group commit, see batch.go); each returns once
+// the transaction holding its comment has committed.
 func (db *DB) InsertComment(ctx context.Context, nc moderation.NewComment) (moderation.Comment, bool, error) {
+	call := &insertCall{done: make(chan struct{})}
+	if err := call.row.prepare(nc, db.now()); err != nil {
+		return moderation.Comment{}, false, fmt.Errorf("insert comment: %w", err)
+	}
+	if err := db.insert(ctx, call); err != nil {
+		return moderation.Comment{}, false, fmt.Errorf("insert comment: %w", err)
+	}
+	return call.comment, call.created, nil
+}
+
+// commentInsert is a comment ready to write: its columns are encoded before it queues for
+// the write lock, which is held for as short a time as possible.
+type commentInsert struct {
+	c                     moderation.Comment
+	scope, key            string
+	now                   time.Time
+	reasons, tone, stance string
+	expl                  string
+	top                   moderation.Stance
+	created, detail       string
+}
+
+func (r *commentInsert) prepare(nc moderation.NewComment, now time.Time) error {
 	c := nc.Comment
 	c.ID, c.Decision, c.Claim = 0, nil, nil
-	now := db.now()
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = now
 	}
 	c.CreatedAt = c.CreatedAt.UTC()
-	// Encode before taking the write lock: it is held for as short a time as possible.
-	reasons, err := encodeReasons(c.Reasons)
-	if err != nil {
-		return moderation.Comment{}, false, fmt.Errorf("insert comment: %w", err)
+	var err error
+	if r.reasons, err = encodeReasons(c.Reasons); err != nil {
+		return err
 	}
-	tone, stance, err := encodeScores(c.Assessment.Scores)
-	if err != nil {
-		return moderation.Comment{}, false, fmt.Errorf("insert comment: %w", err)
+	if r.tone, r.stance, err = encodeScores(c.Assessment.Scores); err != nil {
+		return err
 	}
-	expl, err := encodeExplanation(c.Assessment.Explanation)
-	if err != nil {
-		return moderation.Comment{}, false, fmt.Errorf("insert comment: %w", err)
+	if r.expl, err = encodeExplanation(c.Assessment.Explanation); err != nil {
+		return err
 	}
-	top, _ := c.Assessment.Scores.TopStance()
-	created := formatTime(c.CreatedAt)
-	detail := reasonCodes(c.Reasons)
+	r.top, _ = c.Assessment.Scores.TopStance()
+	r.c, r.scope, r.key, r.now = c, nc.Scope, nc.IdempotencyKey, now
+	r.created, r.detail = formatTime(c.CreatedAt), reasonCodes(c.Reasons)
+	return nil
+}
 
-	var earlier *moderation.Comment
-	err = db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		id, found, err := findIdempotent(ctx, tx, nc.Scope, nc.IdempotencyKey, c.ExternalID)
-		if err != nil {
-			return err
+// write inserts call's comment inside tx, in a savepoint, and sets call's result. A failure
+// of this comment alone (an unknown article, a constraint) rolls back to the savepoint and
+// becomes call's error; write returns an error only when the transaction itself is broken.
+func (call *insertCall) write(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT comment`); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	call.comment, call.created, call.err = call.row.insert(ctx, tx)
+	if call.err != nil {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO comment`); err != nil {
+			return fmt.Errorf("rollback to savepoint: %w", err)
 		}
-		if found {
-			prev, err := getComment(ctx, tx, id, now)
-			earlier = &prev
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO comments
-			(article_id, author_id, author_name, text, parent_id, external_id, scope, idempotency_key,
-			 created_at, model_version, machine_verdict, reasons, priority, status, stance)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ArticleID, c.Author.ID, c.Author.Name, c.Text, nullInt(c.ParentID), nullString(c.ExternalID),
-			nc.Scope, nullString(nc.IdempotencyKey), created, c.Assessment.ModelVersion,
-			string(c.MachineVerdict), reasons, c.Priority, string(c.MachineVerdict), string(top))
-		if err != nil {
-			return missingReference(ctx, tx, c, translate(err))
-		}
-		if c.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO scores
-			(comment_id, model_version, tone, stance, explanation, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			c.ID, c.Assessment.ModelVersion, tone, stance, expl, created); err != nil {
-			return translate(err)
-		}
-		return insertAudit(ctx, tx, auditRow{
-			commentID: c.ID, action: moderation.AuditSubmitted, verdict: c.MachineVerdict,
-			detail: detail, modelVersion: c.Assessment.ModelVersion, at: now,
-		})
+	}
+	// RELEASE after ROLLBACK TO ends the (now empty) savepoint too.
+	if _, err := tx.ExecContext(ctx, `RELEASE comment`); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
+// insert writes the comment, its score row and audit row, or finds the earlier comment with
+// the same idempotency key or external ID, which may be one written earlier in this batch.
+func (r *commentInsert) insert(ctx context.Context, tx *sql.Tx) (moderation.Comment, bool, error) {
+	c := r.c
+	id, found, err := findIdempotent(ctx, tx, r.scope, r.key, c.ExternalID)
+	if err != nil {
+		return moderation.Comment{}, false, err
+	}
+	if found {
+		prev, err := getComment(ctx, tx, id, r.now)
+		return prev, false, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO comments
+		(article_id, author_id, author_name, text, parent_id, external_id, scope, idempotency_key,
+		 created_at, model_version, machine_verdict, reasons, priority, status, stance)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ArticleID, c.Author.ID, c.Author.Name, c.Text, nullInt(c.ParentID), nullString(c.ExternalID),
+		r.scope, nullString(r.key), r.created, c.Assessment.ModelVersion,
+		string(c.MachineVerdict), r.reasons, c.Priority, string(c.MachineVerdict), string(r.top))
+	if err != nil {
+		return moderation.Comment{}, false, missingReference(ctx, tx, c, translate(err))
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return moderation.Comment{}, false, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO scores
+		(comment_id, model_version, tone, stance, explanation, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Assessment.ModelVersion, r.tone, r.stance, r.expl, r.created); err != nil {
+		return moderation.Comment{}, false, translate(err)
+	}
+	err = insertAudit(ctx, tx, auditRow{
+		commentID: c.ID, action: moderation.AuditSubmitted, verdict: c.MachineVerdict,
+		detail: r.detail, modelVersion: c.Assessment.ModelVersion, at: r.now,
 	})
 	if err != nil {
-		return moderation.Comment{}, false, fmt.Errorf("insert comment: %w", err)
-	}
-	if earlier != nil {
-		return *earlier, false, nil
+		return moderation.Comment{}, false, err
 	}
 	return c, true, nil
 }

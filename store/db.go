@@ -1,6 +1,7 @@
 // Package store implements moderation's storage interfaces on SQLite (mattn/go-sqlite3): an
 // embedded, numbered, forward-only schema migration, hand-written SQL, one transaction per
-// exported write, and driver errors translated to moderation's error kinds. It persists and
+// exported write (except that concurrent InsertComment calls share one: group commit, see
+// batch.go), and driver errors translated to moderation's error kinds. It persists and
 // decides nothing: every rule lives in package moderation.
 //
 // Layout: one single-connection pool writes (transactions take turns first come, first
@@ -49,7 +50,9 @@ type DB struct {
 	// blocked on a channel are woken in FIFO order, while database/sql hands a free connection
 	// to a random waiter, which stretches the tail latency under load.
 	writeTurn chan struct{}
-	read      *sql.DB
+	// inserts queues InsertComment calls for the committer goroutine (batch.go).
+	inserts *committer
+	read    *sql.DB
 	// ckpt is the checkpointer's connection (see checkpoint.go); stop ends its goroutine,
 	// which closes stopped.
 	ckpt    *sql.DB
@@ -126,12 +129,17 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	loop, stop := context.WithCancel(context.Background())
 	db.stop, db.stopped = stop, make(chan struct{})
 	go db.checkpointLoop(loop, db.stopped)
+	db.inserts = newCommitter()
+	go db.commitLoop()
 	return db, nil
 }
 
-// Close closes both pools.
+// Close writes the inserts still queued, then closes the pools. Inserts after Close fail.
 func (db *DB) Close() error {
 	var errs []error
+	if db.inserts != nil {
+		db.inserts.close()
+	}
 	if db.stop != nil {
 		db.stop()
 		<-db.stopped
@@ -175,20 +183,26 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	return nil
 }
 
-// withTx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN) and commits, or rolls
-// back when fn returns an error or panics (the panic then continues).
+// withTx takes the write turn and runs fn in a write transaction (see runTx).
 //
-// ctx bounds the wait for the single write connection. Once the transaction holds it, fn
-// gets a context without cancellation: its statements take microseconds, cancelling halfway
-// would only waste the work, and the driver honours a cancellable context with a goroutine
-// per statement, which costs more than the statement on the hot insert path.
-func (db *DB) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
+// ctx bounds the wait for the turn. Once the transaction holds it, fn gets a context without
+// cancellation: its statements take microseconds, cancelling halfway would only waste the
+// work, and the driver honours a cancellable context with a goroutine per statement, which
+// costs more than the statement on the hot insert path.
+func (db *DB) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	select {
 	case db.writeTurn <- struct{}{}:
 	case <-ctx.Done():
 		return fmt.Errorf("wait to write: %w", context.Cause(ctx))
 	}
 	defer func() { <-db.writeTurn }()
+	return db.runTx(ctx, fn)
+}
+
+// runTx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN) and commits, or rolls
+// back when fn returns an error or panics (the panic then continues). The caller holds the
+// write turn; ctx bounds only the wait for the connection, fn gets it without cancellation.
+func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("write connection: %w", err)
