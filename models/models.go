@@ -6,7 +6,7 @@ import "embed"
 
 // FS holds the shipped model files (default.tribune), the vocabulary and the model card.
 //
-//go:embed *.txt *.md
+//go:embed *.txt *.md *.tribune
 var FS embed.FS
 
 // DefaultModel is the file name, inside FS, of the model served when no other is configured.
