@@ -60,7 +60,7 @@ type Model struct {
 	k       int   // output columns in all
 	bias    []float32
 	keys    []uint32 // open-addressing table: 0 = empty slot
-	rows    []float32
+	rows    []uint16 // half-precision weights, k per slot
 	mask    uint32
 	feat    featurizer
 	context bool // any head uses the context
@@ -164,16 +164,20 @@ func (m *Model) featurize(s *scratch, text, context string, trace bool) {
 	for c, b := range m.bias {
 		logits[c] = float64(b)
 	}
-	k := m.k
-	for _, f := range s.feats {
-		r := m.lookup(f.key)
-		if r < 0 {
-			continue
+	// Two passes: probing the compact key table first and then reading the rows leaves the
+	// row loads independent of each other, so their cache misses overlap.
+	s.slots = s.slots[:0]
+	for i, f := range s.feats {
+		if r := m.lookup(f.key); r >= 0 {
+			s.slots = append(s.slots, slot{int32(r), int32(i)})
 		}
-		row := m.rows[r*k : r*k+k]
-		v := float64(f.val)
+	}
+	k := m.k
+	for _, sl := range s.slots {
+		row := m.rows[int(sl.row)*k : int(sl.row)*k+k]
+		v := s.feats[sl.feat].val
 		for c, w := range row {
-			logits[c] += float64(w) * v
+			logits[c] += float64(halfTable[w] * v)
 		}
 	}
 }
@@ -281,13 +285,13 @@ func (m *Model) Explain(text, context string, topK int) Prediction {
 			row := m.rows[r*m.k+m.col[i] : r*m.k+m.col[i]+len(h.Classes)]
 			var w float64
 			if h.Binary {
-				w = float64(row[0])
+				w = float64(halfTable[row[0]])
 			} else {
 				mean := 0.0
 				for _, x := range row {
-					mean += float64(x)
+					mean += float64(halfTable[x])
 				}
-				w = float64(row[target]) - mean/float64(len(row))
+				w = float64(halfTable[row[target]]) - mean/float64(len(row))
 			}
 			w *= float64(f.val)
 			if w == 0 {

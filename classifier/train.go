@@ -37,6 +37,9 @@ type TrainConfig struct {
 	// Features overrides DefaultFeatures. ContextCross is switched on automatically when the
 	// context heads' data has at most MaxCrossTargets distinct contexts.
 	Features *FeatureConfig
+	// Candidates are further feature configurations to compare with Features (or the
+	// default) by cross-validation; the best is kept.
+	Candidates []FeatureConfig
 	// AutoCross switches ContextCross on automatically (as when Features is nil).
 	AutoCross bool
 	// Lambdas is the grid of L2 strengths (per example) searched by cross-validation.
@@ -44,10 +47,9 @@ type TrainConfig struct {
 	// Folds is the number of cross-validation folds (default 3). Examples with the same text
 	// share a fold, so repeated comments cannot leak between folds.
 	Folds int
-	// GroupBy chooses what examples sharing puts them in one fold: "text", "context", or ""
-	// (auto): the context when a context head's data has more than MaxCrossTargets distinct
-	// contexts (new claims at test time: perspectives on a claim must not leak across folds),
-	// else the text (a comment repeated with other claims must not leak).
+	// GroupBy chooses which examples share a fold: "text" (default: a comment repeated with
+	// other claims cannot leak between folds), "context" (new claims at test time) or
+	// "example" (plain k-fold).
 	GroupBy string
 	// NoIDF penalizes all features alike instead of by inverse document frequency.
 	NoIDF bool
@@ -144,23 +146,10 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	}
 	if cfg.GroupBy == "" {
 		cfg.GroupBy = "text"
-		ctxs := map[string]bool{}
-		for _, h := range heads {
-			if h.Context {
-				for _, r := range h.rows {
-					ctxs[train[r].Context] = true
-				}
-			}
-		}
-		if len(ctxs) > MaxCrossTargets {
-			cfg.GroupBy = "context"
-		}
 	}
 	if cfg.GroupBy != "text" && cfg.GroupBy != "context" && cfg.GroupBy != "example" {
 		return nil, fmt.Errorf("train: group by %q: want text, context or example", cfg.GroupBy)
 	}
-	feat := featurizer{tok: tok, cfg: fc}
-	start := time.Now()
 	needCtx := make([]bool, len(train))
 	for _, h := range heads {
 		if h.Context {
@@ -169,13 +158,38 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 			}
 		}
 	}
-	data := featurizeAll(feat, train, needCtx, cfg.MinCount, cfg.Workers)
-	progress("featurized %d examples: %d features (seen in >= %d examples) in %v",
-		len(train), len(data.keys), cfg.MinCount, time.Since(start).Round(time.Millisecond))
-
-	fits, err := fitHeads(ctx, data, heads, train, cfg, progress)
-	if err != nil {
-		return nil, err
+	// Feature candidates are compared by cross-validation inside the training data: the
+	// lowest mean out-of-fold log loss over heads wins.
+	cands := []FeatureConfig{fc}
+	for _, c := range cfg.Candidates {
+		c.ContextCross = fc.ContextCross
+		if err := checkFeatures(&c); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		cands = append(cands, c)
+	}
+	var data *dataset
+	var fits []fit
+	bestLoss := math.Inf(1)
+	for ci, c := range cands {
+		start := time.Now()
+		d := featurizeAll(featurizer{tok: tok, cfg: c}, train, needCtx, cfg.MinCount, cfg.Workers)
+		progress("featurized %d examples: %d features (seen in >= %d examples) in %v",
+			len(train), len(d.keys), cfg.MinCount, time.Since(start).Round(time.Millisecond))
+		f, err := fitHeads(ctx, d, heads, train, cfg, progress)
+		if err != nil {
+			return nil, err
+		}
+		loss := 0.0
+		for _, hf := range f {
+			loss += hf.cv.LogLoss / float64(len(f))
+		}
+		if len(cands) > 1 {
+			progress("feature candidate %d: mean out-of-fold log loss %.4f", ci, loss)
+		}
+		if loss < bestLoss {
+			bestLoss, data, fits, fc = loss, d, f, c
+		}
 	}
 	// Assemble the weight table: one row of k output columns per kept feature.
 	k := 0

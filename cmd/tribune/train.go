@@ -41,9 +41,9 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	minCount := fs.Int("min-count", 2, "drop features seen in fewer training examples")
 	workers := fs.Int("workers", 0, "parallel fits (default: all cores); results do not depend on it")
 	vocab := fs.String("vocab", "", "WordPiece vocabulary `FILE` (default: the BERT uncased vocabulary shipped in models/)")
-	chars := fs.String("chars", "split", "character n-grams: none, split (words WordPiece splits into pieces) or all")
+	chars := fs.String("chars", "split", "character n-grams: none, split (words WordPiece splits into pieces), all, or auto (split or all, chosen by cross-validation)")
 	cross := fs.String("context-cross", "auto", "target-specific word features: auto (with at most 50 distinct contexts), on or off")
-	groupBy := fs.String("group-by", "", "cross-validation groups: text or context (default: context for context heads with many distinct contexts, else text)")
+	groupBy := fs.String("group-by", "text", "cross-validation groups: text (repeated comments share a fold), context or example")
 	ctxWords := fs.Int("context-words", -1, "context words taken as features (default 64; 0: none)")
 	sharedWords := fs.Bool("shared-words", true, "per-word features of comment words found in the context")
 	idf := fs.Bool("idf", true, "scale each feature's L2 penalty by 1/idf^2 (TF-IDF-like)")
@@ -78,8 +78,12 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	case "split":
 	case "all":
 		fc.CharAll = true
+	case "auto":
+		all := fc
+		all.CharAll = true
+		cfg.Candidates = append(cfg.Candidates, all)
 	default:
-		return fmt.Errorf("train: --chars must be none, split or all, not %q", *chars)
+		return fmt.Errorf("train: --chars must be none, split, all or auto, not %q", *chars)
 	}
 	cfg.GroupBy = *groupBy
 	cfg.NoIDF = !*idf
@@ -91,9 +95,11 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	if fc.CharMin > 0 {
 		fc.CharMin = *charMin
 	}
-	if *chars != "split" || *cross != "auto" || *ctxWords >= 0 || !*sharedWords || *blockNorm || *charMin != 3 {
-		cfg.Features = &fc
+	for i := range cfg.Candidates {
+		cfg.Candidates[i].NoSharedWords, cfg.Candidates[i].BlockNorm = fc.NoSharedWords, fc.BlockNorm
+		cfg.Candidates[i].CharMin, cfg.Candidates[i].ContextWords = fc.CharMin, fc.ContextWords
 	}
+	cfg.Features = &fc
 	switch *cross {
 	case "auto":
 		cfg.AutoCross = true
