@@ -102,11 +102,12 @@ func scoreStream(ctx context.Context, m *classifier.Model, r io.Reader, w, errw 
 		defer close(order)
 		readErr <- readBatches(ctx, r, work, order)
 	}()
+	names := newScoreNames(m)
 	for range n {
 		go func() {
 			var p classifier.Prediction
 			for b := range work {
-				scoreLines(m, b, &p, opt)
+				scoreLines(m, b, &p, opt, names)
 				close(b.done)
 			}
 		}()
@@ -248,8 +249,9 @@ func parseScoreLine(data []byte) (sl scoreLine, text, context string, err error)
 }
 
 // scoreLines scores every line of b into b.out.
-func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt scoreOptions) {
+func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt scoreOptions, names *scoreNames) {
 	out := b.out[:0]
+	var extra []byte
 	for i, data := range b.lines {
 		sl, text, context, err := parseScoreLine(data)
 		if err != nil {
@@ -268,9 +270,8 @@ func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt sco
 		} else {
 			m.PredictInto(p, text, context)
 		}
-		var extra []byte
-		extra = append(extra, `"scores":`...)
-		extra = appendScores(extra, p)
+		extra = append(extra[:0], `"scores":`...)
+		extra = appendScores(extra, p, names)
 		if opt.decisions {
 			extra = append(extra, `,"decisions":{`...)
 			for j, h := range p.Heads {
@@ -302,26 +303,45 @@ func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt sco
 	b.lines = nil
 }
 
+// scoreNames holds the JSON-quoted head and class names of a model, quoted once instead of for
+// every line.
+type scoreNames struct {
+	heads   [][]byte   // "name":
+	classes [][][]byte // "class":
+}
+
+func newScoreNames(m *classifier.Model) *scoreNames {
+	q := func(s string) []byte { return append(strconv.AppendQuote(nil, s), ':') }
+	n := &scoreNames{}
+	for _, h := range m.Heads() {
+		n.heads = append(n.heads, q(h.Name))
+		var cs [][]byte
+		for _, c := range h.Classes {
+			cs = append(cs, q(c))
+		}
+		n.classes = append(n.classes, cs)
+	}
+	return n
+}
+
 // appendScores writes {head: p} for binary heads and {head: {class: p}} for the others.
-func appendScores(dst []byte, p *classifier.Prediction) []byte {
+func appendScores(dst []byte, p *classifier.Prediction, names *scoreNames) []byte {
 	dst = append(dst, '{')
 	for j, h := range p.Heads {
 		if j > 0 {
 			dst = append(dst, ',')
 		}
-		dst = strconv.AppendQuote(dst, h.Name)
-		dst = append(dst, ':')
+		dst = append(dst, names.heads[j]...)
 		if h.Binary {
 			dst = strconv.AppendFloat(dst, h.Positive(), 'g', 6, 64)
 			continue
 		}
 		dst = append(dst, '{')
-		for c, name := range h.Classes {
+		for c := range h.Classes {
 			if c > 0 {
 				dst = append(dst, ',')
 			}
-			dst = strconv.AppendQuote(dst, name)
-			dst = append(dst, ':')
+			dst = append(dst, names.classes[j][c]...)
 			dst = strconv.AppendFloat(dst, h.Probs[c], 'g', 6, 64)
 		}
 		dst = append(dst, '}')
