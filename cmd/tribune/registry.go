@@ -1,33 +1,24 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
+	"github.com/tribune/tribune/classifier"
 	"github.com/tribune/tribune/moderation"
 )
 
-// loadClassifierBytes loads a model file held in memory (the registry's BLOB). It goes
-// through a temporary file so that it shares loadClassifier's one definition of how a model
-// file becomes a moderation.Classifier (model.go owns the adapter).
+// loadClassifierBytes loads a model file held in memory (the registry's BLOB).
 func loadClassifierBytes(data []byte) (moderation.Classifier, error) {
-	f, err := os.CreateTemp("", "tribune-model-*.tribune")
+	m, err := classifier.Load(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("load model: %w", err)
 	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("load model: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("load model: %w", err)
-	}
-	return loadClassifier(f.Name())
+	return modelClassifier{m: m}, nil
 }
 
 // registryLoader turns a registered model's file into a classifier; tests replace it.

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/moderation"
+)
+
+// explainTopK is how many contributions per head an assessment carries: enough for a
+// moderator to see why, small enough to store with every score row.
+const explainTopK = 8
+
+// modelClassifier adapts a classifier.Model to moderation.Classifier. The classifier package
+// knows nothing of the domain; this is the one place the two meet.
+type modelClassifier struct {
+	m *classifier.Model
+}
+
+var _ moderation.Classifier = modelClassifier{}
+
+// Version implements moderation.Classifier.
+func (c modelClassifier) Version() string { return c.m.Version() }
+
+// Assess implements moderation.Classifier: binary heads become tone scores, the "stance" head
+// becomes the stance distribution, and every head's strongest features become the explanation.
+func (c modelClassifier) Assess(text, context string) (moderation.Assessment, error) {
+	p := c.m.Explain(text, context, explainTopK)
+	a := moderation.Assessment{
+		ModelVersion: c.m.Version(),
+		Scores:       moderation.Scores{Tone: make(map[string]float64, len(p.Heads))},
+		Explanation:  make(map[string][]moderation.Contribution, len(p.Heads)),
+	}
+	for _, h := range p.Heads {
+		switch {
+		case h.Binary:
+			a.Scores.Tone[h.Name] = h.Positive()
+		case h.Name == "stance":
+			a.Scores.Stance = make(map[moderation.Stance]float64, len(h.Classes))
+			for i, class := range h.Classes {
+				a.Scores.Stance[moderation.Stance(class)] = h.Probs[i]
+			}
+		default:
+			// Other multi-class heads (a site's own) are explained but have no domain meaning.
+		}
+		contribs := make([]moderation.Contribution, 0, len(h.Explanation))
+		for _, e := range h.Explanation {
+			contribs = append(contribs, moderation.Contribution{
+				Feature: e.Feature, Class: e.Class, Weight: e.Weight, Start: e.Start, End: e.End,
+			})
+		}
+		a.Explanation[h.Name] = contribs
+	}
+	return a, nil
+}
+
+// loadClassifier returns the classifier to serve: the model file at path, or the embedded
+// default for "".
+func loadClassifier(path string) (moderation.Classifier, error) {
+	m, err := loadModel(path)
+	if err != nil {
+		return nil, err
+	}
+	return modelClassifier{m: m}, nil
+}
