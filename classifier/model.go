@@ -265,7 +265,8 @@ func softmax(p, z []float64) {
 // Explain is Predict plus, for every head, the topK features (all if topK <= 0) that moved its
 // decided class most, by absolute weight.
 func (m *Model) Explain(text, context string, topK int) Prediction {
-	s := &scratch{logits: make([]float64, m.k)}
+	s := m.getScratch()
+	defer m.pool.Put(s)
 	m.featurize(s, text, context, true)
 	var p Prediction
 	m.fill(&p, s.logits)
@@ -276,7 +277,8 @@ func (m *Model) Explain(text, context string, topK int) Prediction {
 		if !h.Binary {
 			target = indexOf(h.Classes, hp.Label)
 		}
-		var cs []Contribution
+		var top topContribs
+		top.reset(topK)
 		for j, f := range s.feats {
 			r := m.lookup(f.key)
 			if r < 0 {
@@ -297,17 +299,51 @@ func (m *Model) Explain(text, context string, topK int) Prediction {
 			if w == 0 {
 				continue
 			}
-			sp := s.spans[j]
-			cs = append(cs, Contribution{Feature: sp.name, Class: h.Classes[target], Weight: w,
-				Start: sp.start, End: sp.end})
+			top.add(w, j)
 		}
-		sort.SliceStable(cs, func(a, b int) bool { return math.Abs(cs[a].Weight) > math.Abs(cs[b].Weight) })
-		if topK > 0 && len(cs) > topK {
-			cs = cs[:topK]
+		cs := make([]Contribution, len(top.items))
+		for n, it := range top.items {
+			sp := s.spans[it.feat]
+			cs[n] = Contribution{Feature: sp.name, Class: h.Classes[target], Weight: it.weight,
+				Start: sp.start, End: sp.end}
 		}
 		hp.Explanation = cs
 	}
 	return p
+}
+
+// topContribs keeps the k contributions of largest magnitude in order, earlier features first
+// among equals (as a stable sort would). A comment has hundreds of feature occurrences and an
+// explanation wants a handful: insertion into a short sorted list is far cheaper than sorting
+// them all. k <= 0 keeps everything.
+type topContribs struct {
+	k     int
+	items []weighted
+}
+
+type weighted struct {
+	weight float64
+	feat   int
+}
+
+func (t *topContribs) reset(k int) {
+	t.k = k
+	t.items = t.items[:0]
+}
+
+func (t *topContribs) add(w float64, feat int) {
+	a := math.Abs(w)
+	n := len(t.items)
+	if t.k > 0 && n == t.k && a <= math.Abs(t.items[n-1].weight) {
+		return
+	}
+	// Position after every item at least as large: ties keep feature order.
+	i := sort.Search(n, func(i int) bool { return math.Abs(t.items[i].weight) < a })
+	if t.k <= 0 || n < t.k {
+		t.items = append(t.items, weighted{})
+	}
+	copy(t.items[i+1:], t.items[i:len(t.items)-1])
+	t.items[i] = weighted{weight: w, feat: feat}
 }
 
 func indexOf(xs []string, x string) int {
