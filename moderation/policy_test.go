@@ -57,8 +57,8 @@ func TestPolicyEvaluate(t *testing.T) {
 		wantCodes []string
 	}{
 		{"civil disagreement is approved", DefaultPolicy(), "I think this is wrong.", low, ModeAuto, Approve, []string{"ok"}},
-		{"insult at hold threshold holds", DefaultPolicy(), "x", map[string]float64{"insult": 0.80}, ModeAuto, Hold, []string{"threshold.insult"}},
-		{"just below threshold approves", DefaultPolicy(), "x", map[string]float64{"insult": 0.7999}, ModeAuto, Approve, []string{"ok"}},
+		{"insult at hold threshold holds", DefaultPolicy(), "x", map[string]float64{"insult": 0.70}, ModeAuto, Hold, []string{"threshold.insult"}},
+		{"just below threshold approves", DefaultPolicy(), "x", map[string]float64{"insult": 0.6999}, ModeAuto, Approve, []string{"ok"}},
 		{"reject threshold holds without auto reject", DefaultPolicy(), "x", map[string]float64{"threat": 0.99}, ModeAuto, Hold, []string{"threshold.threat"}},
 		{"reject threshold rejects with auto reject", autoReject, "x", map[string]float64{"threat": 0.99}, ModeAuto, Reject, []string{"threshold.threat"}},
 		{"banned word holds without auto reject", withBanned, "You ÍDIOT!", low, ModeAuto, Hold, []string{"banned_word"}},
@@ -92,7 +92,7 @@ func TestPolicyEvaluate(t *testing.T) {
 
 func TestPolicyEvaluateReasonMessage(t *testing.T) {
 	_, reasons := DefaultPolicy().Evaluate("x", scores(map[string]float64{"insult": 0.93}), ModeAuto)
-	if want := "insult 0.93 ≥ hold threshold 0.80"; reasons[0].Message != want {
+	if want := "insult 0.93 ≥ hold threshold 0.70"; reasons[0].Message != want {
 		t.Errorf("message = %q, want %q", reasons[0].Message, want)
 	}
 }
@@ -117,7 +117,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"default is valid", func(*Policy) {}, ""},
 		{"hold above one", func(p *Policy) { p.Hold["insult"] = 1.5 }, "hold.insult"},
 		{"hold zero", func(p *Policy) { p.Hold["insult"] = 0 }, "hold.insult"},
-		{"reject below hold", func(p *Policy) { p.Reject["threat"] = 0.5 }, "reject.threat"},
+		{"reject below hold", func(p *Policy) { p.Reject["threat"] = 0.4 }, "reject.threat"},
 		{"blank banned word", func(p *Policy) { p.BannedWords = []string{"  !! "} }, "banned_words"},
 	}
 	for _, tt := range tests {

@@ -107,8 +107,7 @@ func TestPostAndGetComment(t *testing.T) {
 		ID: posted.ID, ArticleID: "tram", Author: authorJSON{ID: "u1", Name: "Ann"}, Text: text, ExternalID: "ext-1",
 		Status: "hold", MachineVerdict: "hold", ModelVersion: moderationtest.FakeVersion,
 		Reasons: []reasonJSON{
-			{Code: "threshold.toxicity", Message: fmt.Sprintf("toxicity %.2f ≥ hold threshold 0.80", a.Scores.Tone["toxicity"])},
-			{Code: "threshold.insult", Message: fmt.Sprintf("insult %.2f ≥ hold threshold 0.80", a.Scores.Tone["insult"])},
+			{Code: "threshold.insult", Message: fmt.Sprintf("insult %.2f ≥ hold threshold 0.70", a.Scores.Tone["insult"])},
 		},
 		Scores: scoresJSON{Tone: a.Scores.Tone, StanceLabel: "disagree"},
 	}

@@ -129,7 +129,7 @@ func TestDashboardPagesRender(t *testing.T) {
 	wantText := map[string][]string{
 		"/queue":         {"Review queue", "Only an idiot would vote", `title="weight: toxicity &#43;6.00, insult &#43;6.00"`, "threshold.insult", "Author's earlier comments", "claimed by you"},
 		"/articles":      {"Council approves the new tram line", "75%"},
-		"/articles/tram": {"<svg", "Stance of the comments", "Highest tone score", "hold 0.70"},
+		"/articles/tram": {"<svg", "Stance of the comments", "Highest tone score", "hold 0.50"},
 		"/comments/1":    {"History", "submitted", moderationtestVersion, "Scores by model version"},
 		"/overview":      {"Comments per hour", "Queue age", "auto-approved"},
 		"/settings":      {"Policy", "carol", "Create API key", `name="hold.insult"`},
