@@ -234,6 +234,15 @@ func parseScoreLine(data []byte) (sl scoreLine, text, context string, err error)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return sl, "", "", errors.New("not a JSON object")
 	}
+	if !json.Valid(trimmed) {
+		// Unmarshal for its error message, which names the problem and its offset.
+		if err := json.Unmarshal(trimmed, &sl); err != nil {
+			return sl, "", "", fmt.Errorf("invalid JSON: %w", err)
+		}
+	}
+	if fsl, text, context, ok := scanScoreLine(trimmed); ok {
+		return fsl, text, context, nil
+	}
 	if err := json.Unmarshal(trimmed, &sl); err != nil {
 		return sl, "", "", fmt.Errorf("invalid JSON: %w", err)
 	}
