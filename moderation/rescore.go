@@ -327,11 +327,27 @@ func (r *Rescorer) score(j *job, workers int) error {
 
 // rescoreOne scores one comment and applies the policy under its article's mode.
 func (r *Rescorer) rescoreOne(it RescoreItem, a *Article) (RescoreResult, error) {
-	as, err := r.Classifier.Assess(it.Text, a.StanceContext())
+	context := a.StanceContext()
+	quick, ok := r.Classifier.(QuickClassifier)
+	var as Assessment
+	var err error
+	if ok {
+		as, err = quick.Score(it.Text, context)
+	} else {
+		as, err = r.Classifier.Assess(it.Text, context)
+	}
 	if err != nil {
 		return RescoreResult{}, err
 	}
 	verdict, reasons := r.Policy.Evaluate(it.Text, as.Scores, rescoreMode(a.Mode, it.Reasons))
+	if ok && (verdict != Approve || verdict != it.MachineVerdict) {
+		// Worth explaining: a moderator will see it, or the report lists why it changed.
+		full, err := r.Classifier.Assess(it.Text, context)
+		if err != nil {
+			return RescoreResult{}, err
+		}
+		as.Explanation = full.Explanation
+	}
 	res := RescoreResult{ID: it.ID, Assessment: as, Verdict: verdict, Reasons: reasons,
 		Priority: Priority(as.Scores), Decided: it.Decision != "", Old: it.MachineVerdict}
 	res.Changed = !res.Decided && verdict != it.MachineVerdict

@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -370,5 +371,52 @@ func TestAgreementRatios(t *testing.T) {
 	}
 	if !math.IsNaN((moderation.Agreement{}).Precision()) {
 		t.Error("precision with nothing held should be NaN")
+	}
+}
+
+// quickModel is newModel with a cheap scoring path; it counts the texts it was asked to explain.
+type quickModel struct {
+	newModel
+	explained *sync.Map
+}
+
+func (m quickModel) Assess(text, context string) (moderation.Assessment, error) {
+	m.explained.Store(text, true)
+	return m.newModel.Assess(text, context)
+}
+
+func (m quickModel) Score(text, context string) (moderation.Assessment, error) {
+	a, err := m.newModel.Assess(text, context)
+	a.Explanation = nil
+	return a, err
+}
+
+// TestRescoreExplainsOnlyWhatPeopleSee checks that with a QuickClassifier, rescoring explains
+// the comments that are held or change verdict, and only those, with the same verdicts.
+func TestRescoreExplainsOnlyWhatPeopleSee(t *testing.T) {
+	ctx := context.Background()
+	f := newRescoreFixture(t)
+	ids := f.seed(t)
+	calm := f.submit(t, "a1", "A calm remark about the budget").ID
+	explained := new(sync.Map)
+	r := f.rescorer(true)
+	r.Classifier = quickModel{explained: explained}
+	if _, err := r.Run(ctx, moderation.RescoreFilter{}); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	for _, text := range []string{"What nonsense, the numbers are wrong", "You idiot, read the article"} {
+		if _, ok := explained.Load(text); !ok {
+			t.Errorf("%q changed verdict but was not explained", text)
+		}
+	}
+	if _, ok := explained.Load("A calm remark about the budget"); ok {
+		t.Errorf("an approved comment whose verdict did not change was explained")
+	}
+	c, err := f.db.Comment(ctx, ids[0])
+	if err != nil || c.MachineVerdict != moderation.Hold || len(c.Assessment.Explanation["toxicity"]) == 0 {
+		t.Errorf("comment %d = %s with explanation %v, %v; want hold, explained", ids[0], c.MachineVerdict, c.Assessment.Explanation, err)
+	}
+	if c, err := f.db.Comment(ctx, calm); err != nil || c.MachineVerdict != moderation.Approve || c.Assessment.ModelVersion != "fake-retrained-2" {
+		t.Errorf("calm comment = %+v, %v; want approved under the new model", c, err)
 	}
 }

@@ -15,15 +15,26 @@ type modelClassifier struct {
 	m *classifier.Model
 }
 
-var _ moderation.Classifier = modelClassifier{}
+var _ moderation.QuickClassifier = modelClassifier{}
 
 // Version implements moderation.Classifier.
 func (c modelClassifier) Version() string { return c.m.Version() }
 
+// Score implements moderation.QuickClassifier: the scores of Assess, without explanations.
+func (c modelClassifier) Score(text, context string) (moderation.Assessment, error) {
+	a := c.assessment(c.m.Predict(text, context))
+	a.Explanation = nil
+	return a, nil
+}
+
 // Assess implements moderation.Classifier: binary heads become tone scores, the "stance" head
 // becomes the stance distribution, and every head's strongest features become the explanation.
 func (c modelClassifier) Assess(text, context string) (moderation.Assessment, error) {
-	p := c.m.Explain(text, context, explainTopK)
+	return c.assessment(c.m.Explain(text, context, explainTopK)), nil
+}
+
+// assessment converts a prediction to the domain's terms.
+func (c modelClassifier) assessment(p classifier.Prediction) moderation.Assessment {
 	a := moderation.Assessment{
 		ModelVersion: c.m.Version(),
 		Scores:       moderation.Scores{Tone: make(map[string]float64, len(p.Heads))},
@@ -49,7 +60,7 @@ func (c modelClassifier) Assess(text, context string) (moderation.Assessment, er
 		}
 		a.Explanation[h.Name] = contribs
 	}
-	return a, nil
+	return a
 }
 
 // loadClassifier returns the classifier to serve: the model file at path, or the embedded
