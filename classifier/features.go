@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -30,6 +31,10 @@ type FeatureConfig struct {
 	// BlockNorm scales words, bigrams and sub-word features to unit norm separately instead
 	// of together.
 	BlockNorm bool `json:"block_norm,omitempty"`
+	// Sublinear replaces a comment feature's count tf by 1+ln(tf) and scales the comment
+	// features (each block, with BlockNorm) to unit Euclidean norm, as a sublinear TF vectorizer
+	// does: a word repeated ten times counts about three times as much as once, not ten.
+	Sublinear bool `json:"sublinear,omitempty"`
 	// Pieces adds the WordPiece pieces of multi-piece words as features.
 	Pieces bool `json:"pieces"`
 	// ContextWords caps the number of context words taken as prefixed context features.
@@ -109,6 +114,7 @@ type scratch struct {
 	set       []uint64 // open-addressing set of context content words
 	seen      []uint64 // open-addressing set of comment content words
 	logits    []float64
+	keys      []uint32 // sorted comment feature keys, for sublinear term frequencies
 	slots     []slot
 	spans     []span
 	ex        Prediction
@@ -265,7 +271,9 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 		prev, prevHash = w, h
 	}
 	nComment := len(s.feats)
-	if cfg.BlockNorm {
+	if cfg.Sublinear {
+		s.sublinear(nComment, cfg.BlockNorm)
+	} else if cfg.BlockNorm {
 		var n [numBlocks]int
 		for _, ft := range s.feats {
 			n[ft.blk]++
@@ -331,6 +339,49 @@ func (f *featurizer) subwords(s *scratch, enc *wordpiece.Encoding, i int, lo, hi
 				s.spans = append(s.spans, span{"chars:" + strings.ToValidUTF8(b.String(), "?"), ws, we})
 			}
 		}
+	}
+}
+
+// sublinear gives the first n features sublinear term frequencies and unit norm (per block if
+// perBlock). A feature key occurring tf times keeps its occurrences, in place so that traced
+// spans stay aligned, each with value (1+ln tf)/tf: their sum, all a linear model sees, is
+// 1+ln tf.
+func (s *scratch) sublinear(n int, perBlock bool) {
+	s.keys = s.keys[:0]
+	for _, ft := range s.feats[:n] {
+		s.keys = append(s.keys, ft.key)
+	}
+	slices.Sort(s.keys)
+	var sq [numBlocks]float64
+	for i := range s.feats[:n] {
+		ft := &s.feats[i]
+		lo, _ := slices.BinarySearch(s.keys, ft.key)
+		hi := lo + 1
+		for hi < len(s.keys) && s.keys[hi] == ft.key {
+			hi++
+		}
+		tf := float64(hi - lo)
+		a := 1 + math.Log(tf)
+		ft.val = float32(a / tf)
+		b := 0
+		if perBlock {
+			b = int(ft.blk)
+		}
+		// Each occurrence adds its share of the key's squared value a^2.
+		sq[b] += a * a / tf
+	}
+	var v [numBlocks]float32
+	for b, q := range sq {
+		if q > 0 {
+			v[b] = float32(1 / math.Sqrt(q))
+		}
+	}
+	for i := range s.feats[:n] {
+		b := 0
+		if perBlock {
+			b = int(s.feats[i].blk)
+		}
+		s.feats[i].val *= v[b]
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -84,5 +85,48 @@ func TestNegationScope(t *testing.T) {
 	want := "[word:this word:is word:not neg:good neg:at neg:all word:. word:good]"
 	if got := fmt.Sprint(names); got != want {
 		t.Errorf("words = %s, want %s", got, want)
+	}
+}
+
+func TestSublinear(t *testing.T) {
+	tok, err := wordpiece.New(testVocab(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		blockNorm bool
+	}{{"one block", false}, {"per block", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := FeatureConfig{Bigrams: true, Sublinear: true, BlockNorm: tc.blockNorm}
+			f := featurizer{tok: tok, cfg: cfg}
+			s := &scratch{}
+			n := f.featurize(s, "bad bad bad bad good", "", false, false)
+			sum := map[uint32]float64{}
+			blk := map[uint32]uint8{}
+			for _, ft := range s.feats[:n] {
+				sum[ft.key] += float64(ft.val)
+				blk[ft.key] = ft.blk
+			}
+			// Each block (or all features) has unit norm over summed key values.
+			var sq [numBlocks]float64
+			for k, v := range sum {
+				b := 0
+				if tc.blockNorm {
+					b = int(blk[k])
+				}
+				sq[b] += v * v
+			}
+			for b, q := range sq {
+				if q != 0 && math.Abs(q-1) > 1e-5 {
+					t.Errorf("block %d: squared norm = %g, want 1", b, q)
+				}
+			}
+			// "bad" (tf 4) weighs 1+ln 4 times "good" (tf 1).
+			ratio := sum[key(nsWord, hashString("bad"))] / sum[key(nsWord, hashString("good"))]
+			if math.Abs(ratio-(1+math.Log(4))) > 1e-5 {
+				t.Errorf("bad/good = %g, want %g", ratio, 1+math.Log(4))
+			}
+		})
 	}
 }

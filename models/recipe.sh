@@ -21,7 +21,7 @@ go run ./models/recipe -data "$DATA" -out "$WORK"
 "$TRIBUNE" train \
   --data "$WORK/tone.jsonl" --data "$WORK/stance.jsonl" --dev "$WORK/dev.jsonl" \
   --head stance --context stance \
-  --chars split --idf --group-by text --context-words 0 --shared-words=false \
+  --chars split --sublinear=false --block-norm=false --idf --group-by text --context-words 0 --shared-words=false \
   --sources "civil_comments_toxic_span_types/train,kaggle_insults_social_commentary/train,davidson_hate_offensive/train,fox_news_comments_hate/train,arc_nyt_comments_stance/train,perspectrum_stance/train,ibm_claim_stance/train" \
   --min-count 5 --lambdas 3e-3,1e-3,3e-4,1e-4,3e-5 --max-iter 100 \
   --seed 1 --out "$OUT"

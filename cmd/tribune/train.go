@@ -47,7 +47,9 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	ctxWords := fs.Int("context-words", -1, "context words taken as features (default 64; 0: none)")
 	sharedWords := fs.Bool("shared-words", true, "per-word features of comment words found in the context")
 	idf := fs.Bool("idf", true, "scale each feature's L2 penalty by 1/idf^2 (TF-IDF-like)")
-	blockNorm := fs.Bool("block-norm", false, "scale words, bigrams and sub-words to unit norm separately")
+	blockNorm := autoBool("false")
+	fs.Var(&blockNorm, "block-norm", "scale words, bigrams and sub-words to unit norm separately: true, false or auto (chosen by cross-validation; write --block-norm=auto)")
+	sublinear := fs.Bool("sublinear", true, "sublinear term frequencies (1+ln tf) and unit-norm comment features")
 	charMin := fs.Int("char-min", 3, "shortest character n-gram")
 	sources := fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
 	quiet := fs.Bool("quiet", false, "no progress lines")
@@ -91,13 +93,22 @@ func runTrain(ctx context.Context, args []string, e env) error {
 		fc.ContextWords = *ctxWords
 	}
 	fc.NoSharedWords = !*sharedWords
-	fc.BlockNorm = *blockNorm
+	fc.BlockNorm = blockNorm == "true"
+	fc.Sublinear = *sublinear
 	if fc.CharMin > 0 {
 		fc.CharMin = *charMin
 	}
 	for i := range cfg.Candidates {
 		cfg.Candidates[i].NoSharedWords, cfg.Candidates[i].BlockNorm = fc.NoSharedWords, fc.BlockNorm
+		cfg.Candidates[i].Sublinear = fc.Sublinear
 		cfg.Candidates[i].CharMin, cfg.Candidates[i].ContextWords = fc.CharMin, fc.ContextWords
+	}
+	if blockNorm == "auto" {
+		// Every character candidate is tried with and without per-block norms.
+		for _, c := range append([]classifier.FeatureConfig{fc}, cfg.Candidates...) {
+			c.BlockNorm = true
+			cfg.Candidates = append(cfg.Candidates, c)
+		}
 	}
 	cfg.Features = &fc
 	switch *cross {
@@ -143,6 +154,23 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	}
 	return nil
 }
+
+// autoBool is a boolean flag that also accepts "auto"; given bare, it is "true".
+type autoBool string
+
+func (b *autoBool) String() string { return string(*b) }
+
+func (b *autoBool) Set(v string) error {
+	switch v {
+	case "true", "false", "auto":
+		*b = autoBool(v)
+		return nil
+	}
+	return fmt.Errorf("want true, false or auto, not %q", v)
+}
+
+// IsBoolFlag lets the flag be given without a value.
+func (b *autoBool) IsBoolFlag() bool { return true }
 
 func splitList(s string) []string {
 	var out []string
