@@ -16,10 +16,12 @@ PY="${PY:-python3}"
 OUT=""
 ONLY=""
 # One fixed setting for every data set (chosen before the final run, never per data set):
-# character n-grams of all words or only of split words, picked by cross-validation inside
-# train.jsonl; plain k-fold folds; context used only through claim-independent overlap measures.
-EXTRA=(--chars auto --char-min 2 --group-by example --context-words 0 --shared-words=false
-  --lambdas 1e-2,3e-3,1e-3,3e-4,1e-4,3e-5 --max-iter 100)
+# sublinear term frequencies; character n-grams of all words or only of split words, and one norm
+# for all comment features or one per block (words, bigrams, sub-words), the four combinations
+# compared by cross-validation inside train.jsonl; plain k-fold folds; context used only through
+# claim-independent overlap measures.
+EXTRA=(--chars auto --char-min 2 --block-norm=auto --sublinear --group-by example --context-words 0
+  --shared-words=false --lambdas 1e-2,3e-3,1e-3,3e-4,1e-4,3e-5 --max-iter 100)
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) ONLY="$2"; shift 2 ;;
