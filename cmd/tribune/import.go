@@ -63,20 +63,11 @@ func runImport(ctx context.Context, args []string, e env) (err error) {
 		fmt.Fprintln(e.stderr, "usage: tribune import --db PATH FILE...")
 		return errUsage
 	}
-	db, err := store.Open(ctx, *dbPath)
+	db, closeBulk, err := openBulk(ctx, *dbPath, *cpuProfile)
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, db.Close()) }()
-	tuneGCForBulk()
-	if err := db.BulkMode(ctx, 256); err != nil {
-		return err
-	}
-	stopProfile, err := startCPUProfile(*cpuProfile)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, stopProfile()) }()
+	defer func() { err = errors.Join(err, closeBulk()) }()
 	start := time.Now()
 	var total moderation.ImportResult
 	var stats importStats

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/tribune/tribune/store"
 )
 
 // progress reports a long job's advance: on a terminal a bar redrawn in place with rate and
@@ -101,3 +105,22 @@ func startCPUProfile(path string) (stop func() error, err error) {
 // commands allocate per row and keep little, so the default spends a fifth of their CPU in
 // the collector; a few hundred MB more is cheap for a one-off job.
 func tuneGCForBulk() { debug.SetGCPercent(400) }
+
+// openBulk opens the database for a batch command (import, rescore): a large page cache, a
+// garbage collector tuned for throughput, and an optional CPU profile. The returned function
+// stops the profile and closes the database.
+func openBulk(ctx context.Context, path, cpuProfile string) (*store.DB, func() error, error) {
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	tuneGCForBulk()
+	if err := db.BulkMode(ctx, 256); err != nil {
+		return nil, nil, errors.Join(err, db.Close())
+	}
+	stopProfile, err := startCPUProfile(cpuProfile)
+	if err != nil {
+		return nil, nil, errors.Join(err, db.Close())
+	}
+	return db, func() error { return errors.Join(stopProfile(), db.Close()) }, nil
+}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/tribune/tribune/moderation"
-	"github.com/tribune/tribune/store"
 )
 
 // runRescore scores stored comments again with a model and the saved policy. Without --apply
@@ -36,20 +35,11 @@ func runRescore(ctx context.Context, args []string, e env) (err error) {
 			return errUsage
 		}
 	}
-	db, err := store.Open(ctx, *dbPath)
+	db, closeBulk, err := openBulk(ctx, *dbPath, *cpuProfile)
 	if err != nil {
 		return err
 	}
-	defer func() { err = errors.Join(err, db.Close()) }()
-	tuneGCForBulk()
-	if err := db.BulkMode(ctx, 256); err != nil {
-		return err
-	}
-	stopProfile, err := startCPUProfile(*cpuProfile)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, stopProfile()) }()
+	defer func() { err = errors.Join(err, closeBulk()) }()
 	clf, _, err := chooseClassifier(ctx, db, *modelPath, loadRegistered)
 	if err != nil {
 		return err
