@@ -18,6 +18,9 @@ type Example struct {
 	Context string
 	Label   string
 	Labels  map[string]int
+	// Source names the data set the example came from. Training with SourceBias fits one
+	// intercept per source and head, so that no source's base rate becomes the model's prior.
+	Source string
 }
 
 // exampleLine is the JSON Lines shape of an Example. Other fields of a row are ignored.
@@ -26,6 +29,7 @@ type exampleLine struct {
 	Context string          `json:"context"`
 	Label   json.RawMessage `json:"label"`
 	Labels  map[string]any  `json:"labels"`
+	Source  string          `json:"source"`
 }
 
 // maxLineBytes bounds one JSON line, so a file without newlines cannot exhaust memory.
@@ -67,7 +71,7 @@ func ParseExample(b []byte) (Example, error) {
 	if l.Text == nil {
 		return Example{}, errors.New(`missing "text"`)
 	}
-	ex := Example{Text: *l.Text, Context: l.Context}
+	ex := Example{Text: *l.Text, Context: l.Context, Source: l.Source}
 	if len(l.Label) > 0 && string(l.Label) != "null" {
 		var s string
 		if err := json.Unmarshal(l.Label, &s); err != nil {

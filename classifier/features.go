@@ -45,6 +45,10 @@ type FeatureConfig struct {
 	// ContextCross adds comment words crossed with the identity of the whole context: target-
 	// specific word weights, useful when the data has a few recurring stance targets.
 	ContextCross bool `json:"context_cross"`
+	// Sentences makes a binary head that reads the comment alone score every sentence as well
+	// as the whole comment, and report the highest: civil sentences around an insult or a
+	// threat cannot dilute it. Heads scored against a context read the whole comment only.
+	Sentences bool `json:"sentences,omitempty"`
 }
 
 // DefaultFeatures is the feature configuration Train uses unless told otherwise.
@@ -65,6 +69,7 @@ const (
 	nsShared
 	nsCross
 	nsOverlap
+	nsSource
 )
 
 // maxContextWords bounds how much of a long context (an article body) is read for overlap.
@@ -118,6 +123,9 @@ type scratch struct {
 	slots     []slot
 	spans     []span
 	ex        Prediction
+	sents     [][2]int  // sentence byte ranges of the comment
+	best      []float64 // per output column: the highest logit over the whole and its sentences
+	win       []int     // per head: the sentence whose logit won, or -1 for the whole comment
 }
 
 // Hashing: FNV-1a over bytes, finished with the splitmix64 finalizer so that low bits are well

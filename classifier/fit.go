@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -24,7 +25,14 @@ type problem struct {
 	// less than common ones, the effect TF-IDF weighting has on a linear model, at no cost at
 	// prediction time.
 	pen []float64
+	// fixed is each feature's L2 penalty that does not scale with lambda: zero for text
+	// features, and for source intercepts the Gaussian prior 1/(sigma^2 n) of SourceBias.
+	fixed []float64
 }
+
+// minSourceClass is the fewest rows of a source's rarer class for which the source gets its own
+// intercept in a head.
+const minSourceClass = 10
 
 // fit is a head's trained weights (over problem.global), calibration folded in.
 type fit struct {
@@ -36,11 +44,36 @@ type fit struct {
 	cv      HeadMetrics
 }
 
-func newProblem(d *dataset, h *headData, usePen bool) *problem {
+func newProblem(d *dataset, h *headData, usePen bool, sourceSigma float64) *problem {
 	p := &problem{binary: h.Binary, c: h.outputs(), y: h.y}
 	local := make([]int32, len(d.keys))
 	for i := range local {
 		local[i] = -1
+	}
+	// A source gets its own intercept in this head only when it labels both classes (the
+	// minority at least minSourceClass times): an intercept for a source whose rows are all of
+	// one class would explain them all by itself, and the words would learn nothing from them.
+	// Such sources' rows share the common bias instead.
+	skip := map[int32]bool{}
+	if len(d.sources) > 0 {
+		counts := map[int32][]int{}
+		for i, r := range h.rows {
+			for j := d.ptr[r]; j < d.split[r]; j++ {
+				if _, ok := d.sources[d.idx[j]]; ok {
+					c := counts[d.idx[j]]
+					if c == nil {
+						c = make([]int, len(h.Classes))
+						counts[d.idx[j]] = c
+					}
+					c[h.y[i]]++
+				}
+			}
+		}
+		for g, c := range counts {
+			if slices.Min(c) < minSourceClass {
+				skip[g] = true
+			}
+		}
 	}
 	p.ptr = append(p.ptr, 0)
 	for _, r := range h.rows {
@@ -50,6 +83,9 @@ func newProblem(d *dataset, h *headData, usePen bool) *problem {
 		}
 		for j := d.ptr[r]; j < end; j++ {
 			g := d.idx[j]
+			if skip[g] {
+				continue
+			}
 			if local[g] < 0 {
 				local[g] = int32(len(p.global))
 				p.global = append(p.global, g)
@@ -77,6 +113,14 @@ func newProblem(d *dataset, h *headData, usePen bool) *problem {
 			idf = math.Log((n+1)/(df+1)) + 1
 		}
 		p.pen[l] = 1 / (idf * idf)
+	}
+	p.fixed = make([]float64, p.dim)
+	for l, g := range p.global {
+		if _, ok := d.sources[g]; ok {
+			// A source intercept: a prior N(0, sigma^2) on it, as a penalty on the mean loss.
+			p.pen[l] = 0
+			p.fixed[l] = 1 / (sourceSigma * sourceSigma * n)
+		}
 	}
 	return p
 }
@@ -124,12 +168,12 @@ func (p *problem) objective(rows []int, lambda float64) objective {
 		for i := range g {
 			g[i] *= inv
 			if i < nw {
-				pen := p.pen[i/c]
-				g[i] += lambda * pen * x[i]
+				pen := lambda*p.pen[i/c] + p.fixed[i/c]
+				g[i] += pen * x[i]
 				reg += pen * x[i] * x[i]
 			}
 		}
-		return loss*inv + lambda/2*reg
+		return loss*inv + reg/2
 	}
 }
 
@@ -190,7 +234,11 @@ func fitHeads(ctx context.Context, d *dataset, heads []*headData, train []Exampl
 	probs := make([]*problem, len(heads))
 	folds := make([][]int, len(heads))
 	for i, h := range heads {
-		probs[i] = newProblem(d, h, !cfg.NoIDF)
+		sigma := cfg.SourceSigma
+		if sigma <= 0 {
+			sigma = 1
+		}
+		probs[i] = newProblem(d, h, !cfg.NoIDF, sigma)
 		folds[i] = make([]int, len(h.rows))
 		for j, r := range h.rows {
 			g := train[r].Text

@@ -6,6 +6,7 @@ package classifier
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -87,6 +88,10 @@ type HeadPrediction struct {
 	Label string
 	// Explanation lists the features that moved this head most (only from Explain).
 	Explanation []Contribution
+	// Start and End are the byte range of the text that decided the score: the whole comment,
+	// or for a model that scores sentences (FeatureConfig.Sentences) the sentence scoring
+	// highest on this head.
+	Start, End int
 }
 
 // Positive returns the probability of the attribute for a binary head (the last class).
@@ -146,8 +151,55 @@ func (m *Model) Predict(text, context string) Prediction {
 func (m *Model) PredictInto(p *Prediction, text, context string) {
 	s := m.getScratch()
 	m.featurize(s, text, context, false)
+	m.worstSentence(s, text)
 	m.fill(p, s.logits)
+	m.setSpans(p, s, len(text))
 	m.pool.Put(s)
+}
+
+// worstSentence, for a model that scores sentences, raises the logit of every binary head that
+// reads the comment alone to that of its highest-scoring sentence, and records which sentence
+// won in s.win. It expects s.logits to hold the whole comment's logits and leaves the whole
+// comment's features in s.feats only when there is a single sentence.
+func (m *Model) worstSentence(s *scratch, text string) {
+	s.win = s.win[:0]
+	for range m.heads {
+		s.win = append(s.win, -1)
+	}
+	if !m.info.Features.Sentences {
+		return
+	}
+	s.sents = splitSentences(text, s.sents[:0])
+	if len(s.sents) < 2 {
+		return
+	}
+	s.best = append(s.best[:0], s.logits[:m.k]...)
+	for si, r := range s.sents {
+		m.feat.featurize(s, text[r[0]:r[1]], "", false, false)
+		m.logits(s)
+		for i := range m.heads {
+			h := &m.heads[i]
+			if !h.Binary || h.Context {
+				continue
+			}
+			if c := m.col[i]; s.logits[c] > s.best[c] {
+				s.best[c] = s.logits[c]
+				s.win[i] = si
+			}
+		}
+	}
+	copy(s.logits, s.best)
+}
+
+// setSpans records in p the byte range that decided each head.
+func (m *Model) setSpans(p *Prediction, s *scratch, n int) {
+	for i := range p.Heads {
+		p.Heads[i].Start, p.Heads[i].End = 0, n
+		if i < len(s.win) && s.win[i] >= 0 {
+			r := s.sents[s.win[i]]
+			p.Heads[i].Start, p.Heads[i].End = r[0], r[1]
+		}
+	}
 }
 
 func (m *Model) getScratch() *scratch {
@@ -304,10 +356,36 @@ func softmax(p, z []float64) {
 func (m *Model) Explain(text, context string, topK int) Prediction {
 	s := m.getScratch()
 	defer m.pool.Put(s)
-	m.featurize(s, text, context, true)
+	m.featurize(s, text, context, false)
+	m.worstSentence(s, text)
 	var p Prediction
 	m.fill(&p, s.logits)
+	m.setSpans(&p, s, len(text))
+	win := slices.Clone(s.win)
+	sents := slices.Clone(s.sents)
+	// Explain each head from the text that decided it: the whole comment, or its sentence.
+	m.feat.featurize(s, text, context, m.context, true)
+	m.explainHeads(&p, s, win, -1, 0, topK)
+	done := map[int]bool{}
+	for _, w := range win {
+		if w < 0 || done[w] {
+			continue
+		}
+		done[w] = true
+		r := sents[w]
+		m.feat.featurize(s, text[r[0]:r[1]], "", false, true)
+		m.explainHeads(&p, s, win, w, r[0], topK)
+	}
+	return p
+}
+
+// explainHeads fills the explanation of every head whose deciding text is sentence sent (-1:
+// the whole comment) from the traced features in s, shifting their offsets by shift bytes.
+func (m *Model) explainHeads(p *Prediction, s *scratch, win []int, sent, shift, topK int) {
 	for i := range m.heads {
+		if win[i] != sent {
+			continue
+		}
 		h := &m.heads[i]
 		hp := &p.Heads[i]
 		target := len(h.Classes) - 1 // binary: the attribute
@@ -345,12 +423,15 @@ func (m *Model) Explain(text, context string, topK int) Prediction {
 		cs := make([]Contribution, len(top.items))
 		for n, it := range top.items {
 			sp := s.spans[it.feat]
+			if sp.start >= 0 {
+				sp.start += shift
+				sp.end += shift
+			}
 			cs[n] = Contribution{Feature: sp.name, Class: h.Classes[target], Weight: it.weight,
 				Start: sp.start, End: sp.end}
 		}
 		hp.Explanation = cs
 	}
-	return p
 }
 
 // topContribs keeps the k contributions of largest magnitude in order, earlier features first

@@ -59,6 +59,14 @@ type TrainConfig struct {
 	MinCount int
 	// Sources is recorded in the model's info.
 	Sources []string
+	// SourceBias fits one intercept per example Source and head during training, with a
+	// Gaussian prior of standard deviation SourceSigma (logit units) around the shared bias,
+	// and serves the shared bias alone. Pooled data sets have very different base rates
+	// (one is 83% offensive, another 1% toxic); without this the heads inherit whichever
+	// prior the pool happens to have, and that prior, not the words, decides short comments.
+	SourceBias bool
+	// SourceSigma is the prior standard deviation of a source's intercept (default 1).
+	SourceSigma float64
 	// Dev, if set, is evaluated after training and its metrics stored in the model.
 	Dev []Example
 	// Created is recorded in the model's info; zero keeps builds byte-for-byte reproducible.
@@ -88,6 +96,8 @@ type dataset struct {
 	idx   []int32
 	val   []float32
 	keys  []uint32 // compact index -> feature key
+	// sources maps the compact index of each source-intercept feature to its source name.
+	sources map[int32]string
 }
 
 // Train trains a model on examples. It is deterministic for a given configuration.
@@ -173,7 +183,7 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	bestLoss := math.Inf(1)
 	for ci, c := range cands {
 		start := time.Now()
-		d := featurizeAll(featurizer{tok: tok, cfg: c}, train, needCtx, cfg.MinCount, cfg.Workers)
+		d := featurizeAll(featurizer{tok: tok, cfg: c}, train, needCtx, cfg.MinCount, cfg.Workers, cfg.SourceBias)
 		progress("featurized %d examples: %d features (seen in >= %d examples) in %v",
 			len(train), len(d.keys), cfg.MinCount, time.Since(start).Round(time.Millisecond))
 		f, err := fitHeads(ctx, d, heads, train, cfg, progress)
@@ -200,13 +210,22 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	}
 	bias := make([]float32, k)
 	rows := make([][]float32, len(data.keys))
+	sourceOffsets := map[string]string{}
 	for i, h := range heads {
 		f := fits[i]
 		c := h.outputs()
 		for j := range c {
 			bias[cols[i]+j] = float32(f.bias[j])
 		}
+		var offs []string
 		for l, g := range f.global {
+			if name, ok := data.sources[g]; ok {
+				// Source intercepts are dropped: the shared bias is the served prior.
+				for j := range c {
+					offs = append(offs, fmt.Sprintf("%s/%s=%.3f", name, h.Classes[len(h.Classes)-c+j], f.w[l*c+j]))
+				}
+				continue
+			}
 			for j := range c {
 				w := f.w[l*c+j]
 				if math.Abs(w) < pruneBelow {
@@ -217,6 +236,9 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 				}
 				rows[g][cols[i]+j] = float32(w)
 			}
+		}
+		if len(offs) > 0 {
+			sourceOffsets[h.Name] = strings.Join(offs, ",")
 		}
 	}
 	var t table
@@ -241,6 +263,16 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 		hs[i].Offsets = fits[i].offsets
 		info.Settings["lambda."+h.Name] = strconv.FormatFloat(fits[i].lambda, 'g', -1, 64)
 		info.CV = append(info.CV, fits[i].cv)
+		if o, ok := sourceOffsets[h.Name]; ok {
+			info.Settings["source_bias."+h.Name] = o
+		}
+	}
+	if cfg.SourceBias {
+		sigma := cfg.SourceSigma
+		if sigma <= 0 {
+			sigma = 1
+		}
+		info.Settings["source_sigma"] = strconv.FormatFloat(sigma, 'g', -1, 64)
 	}
 	m, err := build(header{Heads: hs, Bias: bias, Info: info}, cfg.Vocab, t)
 	if err != nil {
@@ -371,7 +403,10 @@ func sortedKeys(m map[string]bool) []string {
 
 // featurizeAll extracts every example's features in parallel and maps feature keys seen in at
 // least minCount examples to compact indices, in key order.
-func featurizeAll(f featurizer, train []Example, needCtx []bool, minCount, workers int) *dataset {
+//
+// With sourceBias, every example with a Source gets one more comment feature, the indicator of
+// its source, recorded in dataset.sources: fitted as a per-source intercept and never served.
+func featurizeAll(f featurizer, train []Example, needCtx []bool, minCount, workers int, sourceBias bool) *dataset {
 	type rowFeats struct {
 		feats []feat
 		split int
@@ -385,7 +420,14 @@ func featurizeAll(f featurizer, train []Example, needCtx []bool, minCount, worke
 			s := &scratch{}
 			for i := w; i < len(train); i += workers {
 				n := f.featurize(s, train[i].Text, train[i].Context, needCtx[i], false)
-				rows[i] = rowFeats{slices.Clone(s.feats), n}
+				fs := make([]feat, 0, len(s.feats)+1)
+				fs = append(fs, s.feats[:n]...)
+				if sourceBias && train[i].Source != "" {
+					fs = append(fs, feat{sourceKey(train[i].Source), 1, blkWord})
+				}
+				split := len(fs)
+				fs = append(fs, s.feats[n:]...)
+				rows[i] = rowFeats{fs, split}
 			}
 		}()
 	}
@@ -402,8 +444,16 @@ func featurizeAll(f featurizer, train []Example, needCtx []bool, minCount, worke
 		}
 	}
 	d := &dataset{}
+	srcKeys := map[uint32]string{}
+	if sourceBias {
+		for _, ex := range train {
+			if ex.Source != "" {
+				srcKeys[sourceKey(ex.Source)] = ex.Source
+			}
+		}
+	}
 	for k, n := range df {
-		if n >= minCount {
+		if n >= minCount || srcKeys[k] != "" {
 			d.keys = append(d.keys, k)
 		}
 	}
@@ -411,6 +461,12 @@ func featurizeAll(f featurizer, train []Example, needCtx []bool, minCount, worke
 	index := make(map[uint32]int32, len(d.keys))
 	for i, k := range d.keys {
 		index[k] = int32(i)
+		if name, ok := srcKeys[k]; ok {
+			if d.sources == nil {
+				d.sources = map[int32]string{}
+			}
+			d.sources[int32(i)] = name
+		}
 	}
 	d.ptr = append(d.ptr, 0)
 	for _, r := range rows {
@@ -430,3 +486,7 @@ func featurizeAll(f featurizer, train []Example, needCtx []bool, minCount, worke
 	}
 	return d
 }
+
+// sourceKey is the feature key of a source's intercept. Its namespace is never produced from
+// text, so the feature cannot fire at prediction time even if it were kept.
+func sourceKey(source string) uint32 { return key(nsSource, hashString(source)) }

@@ -52,6 +52,9 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	sublinear := fs.Bool("sublinear", true, "sublinear term frequencies (1+ln tf) and unit-norm comment features")
 	charMin := fs.Int("char-min", 3, "shortest character n-gram")
 	sources := fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
+	sentences := fs.Bool("sentences", true, "score every sentence too; a comment's tone follows its worst sentence")
+	sourceBias := fs.Bool("source-bias", true, "fit one intercept per example \"source\" and head, and serve the shared one")
+	sourceSigma := fs.Float64("source-sigma", 1, "prior standard deviation of a source's intercept (logit units)")
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -62,7 +65,11 @@ func runTrain(ctx context.Context, args []string, e env) error {
 		return errUsage
 	}
 	cfg := classifier.TrainConfig{Head: *head, Seed: *seed, Workers: *workers, Folds: *folds,
-		MaxIter: *maxIter, MinCount: *minCount, Heads: splitList(*heads), ContextHeads: splitList(*ctxHeads)}
+		MaxIter: *maxIter, MinCount: *minCount, Heads: splitList(*heads), ContextHeads: splitList(*ctxHeads),
+		SourceBias: *sourceBias, SourceSigma: *sourceSigma}
+	if !(*sourceSigma > 0) {
+		return fmt.Errorf("train: --source-sigma must be positive, not %v", *sourceSigma)
+	}
 	if !*quiet {
 		cfg.Progress = e.stderr
 	}
@@ -95,12 +102,13 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	fc.NoSharedWords = !*sharedWords
 	fc.BlockNorm = blockNorm == "true"
 	fc.Sublinear = *sublinear
+	fc.Sentences = *sentences
 	if fc.CharMin > 0 {
 		fc.CharMin = *charMin
 	}
 	for i := range cfg.Candidates {
 		cfg.Candidates[i].NoSharedWords, cfg.Candidates[i].BlockNorm = fc.NoSharedWords, fc.BlockNorm
-		cfg.Candidates[i].Sublinear = fc.Sublinear
+		cfg.Candidates[i].Sublinear, cfg.Candidates[i].Sentences = fc.Sublinear, fc.Sentences
 		cfg.Candidates[i].CharMin, cfg.Candidates[i].ContextWords = fc.CharMin, fc.ContextWords
 	}
 	if blockNorm == "auto" {
