@@ -443,7 +443,7 @@ func isHeldOut(s string) bool {
 }
 
 // profaneStems are the word starts that make a row profane; profaneWords must match whole.
-var profaneStems = strings.Split("fuck|shit|asshole|arsehole|dickhead|bastard|douche|wanker|tosser|twat|"+
+var profaneStems = strings.Split("fuck|shit|bullshit|asshole|arsehole|dickhead|bastard|douche|wanker|tosser|twat|"+
 	"dumbass|jackass|piss|goddamn|damn|bloody|crap|dipshit", "|")
 var profaneWords = strings.Split("hell|prick", "|")
 
