@@ -49,6 +49,11 @@ type FeatureConfig struct {
 	// as the whole comment, and report the highest: civil sentences around an insult or a
 	// threat cannot dilute it. Heads scored against a context read the whole comment only.
 	Sentences bool `json:"sentences,omitempty"`
+	// Lexicon adds one feature per word of a lexicon category (profane, insult, violence,
+	// identity, slur, ...; see lexicon.go) and one per nearby pair of categories ("you" then an
+	// insult, "should" then a violent word), so that rare words of a category share what the
+	// common ones teach.
+	Lexicon bool `json:"lexicon,omitempty"`
 }
 
 // DefaultFeatures is the feature configuration Train uses unless told otherwise.
@@ -70,6 +75,8 @@ const (
 	nsCross
 	nsOverlap
 	nsSource
+	nsLex
+	nsLexPair
 )
 
 // maxContextWords bounds how much of a long context (an article body) is read for overlap.
@@ -126,6 +133,7 @@ type scratch struct {
 	sents     [][2]int  // sentence byte ranges of the comment
 	best      []float64 // per output column: the highest logit over the whole and its sentences
 	win       []int     // per head: the sentence whose logit won, or -1 for the whole comment
+	cats      []uint8   // lexicon categories of each comment word
 }
 
 // Hashing: FNV-1a over bytes, finished with the splitmix64 finalizer so that low bits are well
@@ -277,6 +285,9 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 			f.subwords(s, enc, i, lo, hi, w, trace)
 		}
 		prev, prevHash = w, h
+	}
+	if cfg.Lexicon {
+		f.lexiconFeatures(s, enc, trace)
 	}
 	nComment := len(s.feats)
 	if cfg.Sublinear {
@@ -587,4 +598,57 @@ func setHas(set []uint64, h uint64) bool {
 			return true
 		}
 	}
+}
+
+// lexiconFeatures adds the lexicon category features of the comment's words and of nearby
+// category pairs within a sentence.
+func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace bool) {
+	nw := len(enc.Words)
+	s.cats = s.cats[:0]
+	for i := range nw {
+		s.cats = append(s.cats, lexCategory(enc.Norm(i)))
+	}
+	for i, c := range s.cats {
+		if c == 0 {
+			continue
+		}
+		for b := range len(lexNames) {
+			if c&(1<<b) == 0 {
+				continue
+			}
+			s.feats = append(s.feats, feat{key(nsLex, uint64(b)), 1, blkWord})
+			if trace {
+				s.spans = append(s.spans, span{"lex:" + lexNames[b], int(enc.Words[i].Start), int(enc.Words[i].End)})
+			}
+		}
+		for pi, pr := range lexPairs {
+			if c&pr[1] == 0 {
+				continue
+			}
+			for j := i - 1; j >= 0 && j >= i-lexWindow; j-- {
+				if w := enc.Norm(j); w == "." || w == "!" || w == "?" {
+					break
+				}
+				if s.cats[j]&pr[0] != 0 {
+					s.feats = append(s.feats, feat{key(nsLexPair, uint64(pi)), 1, blkWord})
+					if trace {
+						s.spans = append(s.spans, span{"lex:" + lexPairName(pr), int(enc.Words[j].Start), int(enc.Words[i].End)})
+					}
+					break
+				}
+			}
+		}
+	}
+}
+
+func lexPairName(pr [2]uint8) string {
+	name := func(c uint8) string {
+		for b := range len(lexNames) {
+			if c == 1<<b {
+				return lexNames[b]
+			}
+		}
+		return "?"
+	}
+	return name(pr[0]) + "+" + name(pr[1])
 }

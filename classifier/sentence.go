@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -85,12 +86,13 @@ func abbreviation(s string) bool {
 		i--
 	}
 	w := s[i:end]
-	if len(w) == 1 {
+	if len(w) == 1 || strings.Contains(w, ".") {
+		// A single letter ("J. Smith") or dotted initials ("p.m.", "U.S.").
 		return true
 	}
 	switch w {
 	case "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "vs", "etc", "e.g", "i.e", "approx",
-		"Gov", "Sen", "Rep", "Gen", "Col", "Lt", "Sgt", "Inc", "Ltd", "Co", "U.S", "U.K", "E.U":
+		"Gov", "Sen", "Rep", "Gen", "Col", "Lt", "Sgt", "Inc", "Ltd", "Co":
 		return true
 	}
 	return false

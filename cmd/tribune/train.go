@@ -52,6 +52,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	sublinear := fs.Bool("sublinear", true, "sublinear term frequencies (1+ln tf) and unit-norm comment features")
 	charMin := fs.Int("char-min", 3, "shortest character n-gram")
 	sources := fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
+	lexicon := fs.Bool("lexicon", true, "lexicon category features (profane, insult, violence, identity, slur, ...) and nearby pairs of them")
 	sentences := fs.Bool("sentences", true, "score every sentence too; a comment's tone follows its worst sentence")
 	sourceBias := fs.Bool("source-bias", true, "fit one intercept per example \"source\" and head, and serve the shared one")
 	sourceSigma := fs.Float64("source-sigma", 1, "prior standard deviation of a source's intercept (logit units)")
@@ -103,12 +104,14 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	fc.BlockNorm = blockNorm == "true"
 	fc.Sublinear = *sublinear
 	fc.Sentences = *sentences
+	fc.Lexicon = *lexicon
 	if fc.CharMin > 0 {
 		fc.CharMin = *charMin
 	}
 	for i := range cfg.Candidates {
 		cfg.Candidates[i].NoSharedWords, cfg.Candidates[i].BlockNorm = fc.NoSharedWords, fc.BlockNorm
 		cfg.Candidates[i].Sublinear, cfg.Candidates[i].Sentences = fc.Sublinear, fc.Sentences
+		cfg.Candidates[i].Lexicon = fc.Lexicon
 		cfg.Candidates[i].CharMin, cfg.Candidates[i].ContextWords = fc.CharMin, fc.ContextWords
 	}
 	if blockNorm == "auto" {

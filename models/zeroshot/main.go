@@ -1,0 +1,253 @@
+// Command zeroshot measures a model on labeled data sets of ../shared/data: the ROC AUC of a
+// tone head against each set's gold label, for the sets the default model never trains on
+// (zero-shot: evaluate-only sets and the dev split of UCC) and for the dev splits of the sets it
+// trains on (where settings are chosen), and what the default policy's hold does on UCC dev.
+//
+// Usage: go run ./models/zeroshot [-model FILE] [-data DIR] [-only a,b]
+//
+// Without -model it measures the embedded default model.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/models"
+	"github.com/tribune/tribune/moderation"
+)
+
+// eval is one measurement: a head's score against a gold label derived from a row.
+type eval struct {
+	set, split, gold, head string
+	zeroShot               bool // never trained on: a generalisation number
+	pos                    func(r row) (bool, bool)
+}
+
+type row struct {
+	Text   string         `json:"text"`
+	Label  string         `json:"label"`
+	Labels map[string]int `json:"labels"`
+}
+
+func label(want ...string) func(r row) (bool, bool) {
+	return func(r row) (bool, bool) { return slices.Contains(want, r.Label), true }
+}
+
+func attr(name string) func(r row) (bool, bool) {
+	return func(r row) (bool, bool) {
+		v, ok := r.Labels[name]
+		return v == 1, ok
+	}
+}
+
+var evals = []eval{
+	{"ucc_unhealthy_comments", "dev", "unhealthy", "toxicity", true, attr("unhealthy")},
+	{"ucc_unhealthy_comments", "dev", "hostile", "insult", true, attr("hostile")},
+	{"tweeteval_offensive_olid", "dev", "offensive", "toxicity", true, label("offensive")},
+	{"tweeteval_hate_hateval", "dev", "hate", "identity_attack", true, label("hate")},
+	{"ethos_hate_speech", "train", "hate", "identity_attack", true, label("hate")},
+	{"sfu_constructiveness_toxicity", "train", "toxic or very_toxic", "toxicity", true, label("toxic", "very_toxic")},
+	{"gab_hate_corpus", "dev", "cv", "threat", true, attr("cv")},
+	{"gab_hate_corpus", "dev", "hate", "identity_attack", true, attr("hate")},
+	{"gab_hate_corpus", "dev", "vo", "profanity", true, attr("vo")},
+	{"kaggle_insults_social_commentary", "dev", "insult", "insult", false, label("insult")},
+	{"civil_comments_toxic_span_types", "dev", "insult", "insult", false, attr("insult")},
+	{"civil_comments_toxic_span_types", "dev", "threat", "threat", false, attr("threat")},
+	{"civil_comments_toxic_span_types", "dev", "identity_attack", "identity_attack", false, attr("identity_attack")},
+	{"civil_comments_toxic_span_types", "dev", "profane_obscene", "profanity", false, attr("profane_obscene")},
+	{"hatexplain", "dev", "hatespeech or offensive", "toxicity", false, label("hatespeech", "offensive")},
+	{"hatexplain", "dev", "hatespeech", "identity_attack", false, label("hatespeech")},
+	{"edos_sexism", "dev", "sexist", "identity_attack", false, label("sexist")},
+	{"edos_sexism", "dev", "sexist_threat", "threat", false, attr("sexist_threat")},
+	{"implicit_hate", "dev", "hate", "identity_attack", false, label("hate")},
+	{"stormfront_hate", "dev", "hate", "identity_attack", false, label("hate")},
+	{"wiki_context_toxicity_cat", "dev", "toxic", "toxicity", false, label("toxic")},
+}
+
+func main() {
+	modelPath := flag.String("model", "", "model `FILE` (default: the embedded default model)")
+	data := flag.String("data", "../shared/data", "folder of the data set folders")
+	only := flag.String("only", "", "comma-separated data sets to measure (default: all)")
+	flag.Parse()
+	if err := run(*modelPath, *data, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "zeroshot:", err)
+		os.Exit(1)
+	}
+}
+
+func run(modelPath, data, only string) error {
+	var m *classifier.Model
+	var err error
+	if modelPath == "" {
+		m, err = classifier.LoadFS(models.FS, models.DefaultModel)
+	} else {
+		m, err = classifier.LoadFile(modelPath)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("model %s\n\n", m.Version())
+	fmt.Println("| set (split) | gold | head | zero-shot | n | positives | ROC AUC |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- | --- |")
+	cache := map[string][]scored{}
+	for _, e := range evals {
+		if only != "" && !slices.Contains(strings.Split(only, ","), e.set) {
+			continue
+		}
+		k := e.set + "/" + e.split
+		rs, ok := cache[k]
+		if !ok {
+			if rs, err = score(m, filepath.Join(data, e.set, e.split+".jsonl")); err != nil {
+				return err
+			}
+			cache[k] = rs
+		}
+		var s []float64
+		var y []bool
+		for _, r := range rs {
+			p, ok := e.pos(r.row)
+			if !ok {
+				continue
+			}
+			s = append(s, r.scores[e.head])
+			y = append(y, p)
+		}
+		npos := 0
+		for _, p := range y {
+			if p {
+				npos++
+			}
+		}
+		zs := "no (dev of a training source)"
+		if e.zeroShot {
+			zs = "yes"
+		}
+		fmt.Printf("| %s (%s) | %s | %s | %s | %d | %d | %.3f |\n", e.set, e.split, e.gold, e.head, zs, len(y), npos, auc(s, y))
+	}
+	if rs, ok := cache["ucc_unhealthy_comments/dev"]; ok {
+		operatingPoint(rs)
+	}
+	return nil
+}
+
+type scored struct {
+	row
+	scores map[string]float64
+}
+
+// score reads a JSON Lines file and scores every row with every binary head, in parallel.
+func score(m *classifier.Model, path string) ([]scored, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var rs []scored
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<26)
+	for sc.Scan() {
+		var r row
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		rs = append(rs, scored{row: r})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	var wg sync.WaitGroup
+	w := runtime.GOMAXPROCS(0)
+	for i := range w {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var p classifier.Prediction
+			for j := i; j < len(rs); j += w {
+				m.PredictInto(&p, rs[j].Text, "")
+				rs[j].scores = map[string]float64{}
+				for _, h := range p.Heads {
+					if h.Binary {
+						rs[j].scores[h.Name] = h.Positive()
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return rs, nil
+}
+
+// operatingPoint prints what the default policy's hold thresholds do to UCC dev.
+func operatingPoint(rs []scored) {
+	pol := moderation.DefaultPolicy()
+	held := 0
+	var hu, hh, nu, nh int
+	for _, r := range rs {
+		s := moderation.Scores{Tone: r.scores}
+		v, _ := pol.Evaluate(r.Text, s, moderation.ModeAuto)
+		h := v != moderation.Approve
+		u, ho := r.Labels["unhealthy"] == 1, r.Labels["hostile"] == 1
+		if h {
+			held++
+		}
+		if u {
+			nu++
+			if h {
+				hu++
+			}
+		}
+		if ho {
+			nh++
+			if h {
+				hh++
+			}
+		}
+	}
+	prec := func(a int) float64 { return float64(a) / float64(max(held, 1)) }
+	fmt.Printf("\nDefault policy on UCC dev (%d comments): holds %d (%.1f%%); hold precision/recall: unhealthy %.3f/%.3f (%d), hostile %.3f/%.3f (%d)\n",
+		len(rs), held, 100*float64(held)/float64(len(rs)), prec(hu), float64(hu)/float64(max(nu, 1)), nu,
+		prec(hh), float64(hh)/float64(max(nh, 1)), nh)
+}
+
+// auc is the ROC AUC of scores against labels, ties counted half.
+func auc(s []float64, y []bool) float64 {
+	idx := make([]int, len(s))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return s[idx[a]] < s[idx[b]] })
+	var np, nn float64
+
+	sumPos := 0.0
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && s[idx[j]] == s[idx[i]] {
+			j++
+		}
+		avg := (float64(i+1) + float64(j)) / 2
+		for k := i; k < j; k++ {
+			if y[idx[k]] {
+				sumPos += avg
+				np++
+			} else {
+				nn++
+			}
+		}
+		i = j
+	}
+
+	if np == 0 || nn == 0 {
+		return 0
+	}
+	return (sumPos - np*(np+1)/2) / (np * nn)
+}
