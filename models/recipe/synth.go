@@ -274,7 +274,7 @@ func upperFirst(s string) string {
 
 var leadIns = strings.Split("Honestly,|Frankly,|Look,|Seriously,|To be clear,|Well,|So|Again,|And", "|")
 var tails = strings.Split("Just saying.|Read the article.|Same as last year.|Every single time.|"+
-	"That's all I have to say.|Think about it.|Mark my words.|Nothing else to add.|You heard me.|"+
+	"That's all I have to say.|Think about it.|Just my opinion.|Nothing else to add.|Look it up.|"+
 	"This town, I swear.|Anyway.|End of story.", "|")
 
 // fixArticles makes "a"/"an" agree with the sound of the next word.
@@ -339,7 +339,7 @@ type group struct{ plural, adj, singular string }
 
 func groupVars(r *rand.Rand, g group) map[string]string {
 	return map[string]string{"G": g.plural, "A": g.adj, "GS": g.singular, "right": pick(r, rights),
-		"bad": pick(r, groupSlurs), "role": pick(r, roles), "topic": pick(r, topics), "place": pick(r, places)}
+		"bad": pick(r, groupSlurs), "role": pick(r, roles), "habit": pick(r, groupHabits), "topic": pick(r, topics), "place": pick(r, places)}
 }
 
 // groupRow fills a template for the k-th group (round robin, so every group gets its share);
@@ -750,6 +750,9 @@ var groupSlurs = strings.Split("animals|vermin|parasites|rats|cockroaches|savage
 	"subhuman|filth|a plague|a disease|a cancer|criminals|thieves|liars|scroungers|degenerates|"+
 	"freaks|lazy|dirty|dangerous|inferior|stupid|primitive|a burden|invaders|breeding like rabbits", "|")
 
+var groupHabits = strings.Split("lying|stealing|scrounging|complaining|causing trouble|"+
+	"taking our jobs|living off benefits|playing the victim", "|")
+
 var roles = strings.Split("woman|man|mother|father|parent|teacher|nurse|doctor|student|voter|"+
 	"business owner|resident|grandparent|veteran|engineer|shop owner|taxpayer", "|")
 
@@ -772,7 +775,7 @@ all {G} are {bad}
 {G} are nothing but {bad}
 {G} are {bad}, every last one of them
 {G} are all the same, {bad}
-typical {G}, always {bad}
+typical {G}, always {habit}
 you can't trust {G}
 never trust {GS}
 {G} should go back where they came from
@@ -804,7 +807,7 @@ I wouldn't let {GS} near my kids
 {G} are too stupid to {right}
 {A} people are {bad}
 {A} scum should be deported
-typical {A} behaviour, {bad}
+typical {A} behaviour, always {habit}
 the {A} lot are {bad}
 I'd never hire {GS}, they are {bad}
 {A} families are ruining {place}
@@ -885,7 +888,7 @@ var profaneInsultNouns = strings.Split("asshole|arsehole|dickhead|prick|bastard|
 var insultAdjs = strings.Split("stupid|pathetic|brainless|clueless|ignorant|worthless|useless|"+
 	"spineless|gutless|dim|dense|deluded|moronic|idiotic|dumb|disgusting|vile|miserable|sad little|"+
 	"incompetent|smug|arrogant|lying|ugly|fat|senile|dim-witted|thick|sniveling|cowardly|gormless|"+
-	"braindead|complete|total|absolute", "|")
+	"braindead", "|")
 
 var profaneInsultAdjs = strings.Split("fucking|bloody|damn|goddamn|shitty", "|")
 
