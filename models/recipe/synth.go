@@ -537,7 +537,10 @@ cut {P} throat;-
 bash {P} head in;-
 kick {P} teeth in;-
 punch {O} in the face;punched in the face
-gun {O} down;gunned down`)
+gun {O} down;gunned down
+hurt {O};hurt
+hurt {P} family;-
+make {O} bleed;-`)
 
 var threatExplicit = lines(`
 I will {V}
@@ -833,6 +836,12 @@ a {A} {role} spoke at the council meeting about {topic}
 the festival in {place} celebrated {A} culture
 {A} parents and teachers met at the school
 I am {A} and I agree with this article
+I am a {A} {role} and I live near {place}
+I'm a {A} {role} and proud of it
+I am {GS} and I have lived here all my life
+I'm {GS} myself and this article is spot on
+speaking as {GS}, the plan for {topic} makes sense
+my partner is {A} and we both love this town
 I'm {A} and I live near {place}
 attacks on {G} rose last year
 reports of abuse against {G} went up again
