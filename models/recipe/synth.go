@@ -274,7 +274,7 @@ func upperFirst(s string) string {
 
 var leadIns = strings.Split("Honestly,|Frankly,|Look,|Seriously,|To be clear,|Well,|So|Again,|And", "|")
 var tails = strings.Split("Just saying.|Read the article.|Same as last year.|Every single time.|"+
-	"That's all I have to say.|Think about it.|Mark my words.|Nothing else to add.|You heard me.|"+
+	"That's all I have to say.|Think about it.|Just my opinion.|Nothing else to add.|Look it up.|"+
 	"This town, I swear.|Anyway.|End of story.", "|")
 
 // fixArticles makes "a"/"an" agree with the sound of the next word.
@@ -339,7 +339,7 @@ type group struct{ plural, adj, singular string }
 
 func groupVars(r *rand.Rand, g group) map[string]string {
 	return map[string]string{"G": g.plural, "A": g.adj, "GS": g.singular, "right": pick(r, rights),
-		"bad": pick(r, groupSlurs), "role": pick(r, roles), "topic": pick(r, topics), "place": pick(r, places)}
+		"bad": pick(r, groupSlurs), "role": pick(r, roles), "habit": pick(r, groupHabits), "topic": pick(r, topics), "place": pick(r, places)}
 }
 
 // groupRow fills a template for the k-th group (round robin, so every group gets its share);
@@ -537,7 +537,10 @@ cut {P} throat;-
 bash {P} head in;-
 kick {P} teeth in;-
 punch {O} in the face;punched in the face
-gun {O} down;gunned down`)
+gun {O} down;gunned down
+hurt {O};hurt
+hurt {P} family;-
+make {O} bleed;-`)
 
 var threatExplicit = lines(`
 I will {V}
@@ -750,6 +753,9 @@ var groupSlurs = strings.Split("animals|vermin|parasites|rats|cockroaches|savage
 	"subhuman|filth|a plague|a disease|a cancer|criminals|thieves|liars|scroungers|degenerates|"+
 	"freaks|lazy|dirty|dangerous|inferior|stupid|primitive|a burden|invaders|breeding like rabbits", "|")
 
+var groupHabits = strings.Split("lying|stealing|scrounging|complaining|causing trouble|"+
+	"taking our jobs|living off benefits|playing the victim", "|")
+
 var roles = strings.Split("woman|man|mother|father|parent|teacher|nurse|doctor|student|voter|"+
 	"business owner|resident|grandparent|veteran|engineer|shop owner|taxpayer", "|")
 
@@ -772,7 +778,7 @@ all {G} are {bad}
 {G} are nothing but {bad}
 {G} are {bad}, every last one of them
 {G} are all the same, {bad}
-typical {G}, always {bad}
+typical {G}, always {habit}
 you can't trust {G}
 never trust {GS}
 {G} should go back where they came from
@@ -804,7 +810,7 @@ I wouldn't let {GS} near my kids
 {G} are too stupid to {right}
 {A} people are {bad}
 {A} scum should be deported
-typical {A} behaviour, {bad}
+typical {A} behaviour, always {habit}
 the {A} lot are {bad}
 I'd never hire {GS}, they are {bad}
 {A} families are ruining {place}
@@ -830,6 +836,12 @@ a {A} {role} spoke at the council meeting about {topic}
 the festival in {place} celebrated {A} culture
 {A} parents and teachers met at the school
 I am {A} and I agree with this article
+I am a {A} {role} and I live near {place}
+I'm a {A} {role} and proud of it
+I am {GS} and I have lived here all my life
+I'm {GS} myself and this article is spot on
+speaking as {GS}, the plan for {topic} makes sense
+my partner is {A} and we both love this town
 I'm {A} and I live near {place}
 attacks on {G} rose last year
 reports of abuse against {G} went up again
@@ -885,7 +897,7 @@ var profaneInsultNouns = strings.Split("asshole|arsehole|dickhead|prick|bastard|
 var insultAdjs = strings.Split("stupid|pathetic|brainless|clueless|ignorant|worthless|useless|"+
 	"spineless|gutless|dim|dense|deluded|moronic|idiotic|dumb|disgusting|vile|miserable|sad little|"+
 	"incompetent|smug|arrogant|lying|ugly|fat|senile|dim-witted|thick|sniveling|cowardly|gormless|"+
-	"braindead|complete|total|absolute", "|")
+	"braindead", "|")
 
 var profaneInsultAdjs = strings.Split("fucking|bloody|damn|goddamn|shitty", "|")
 

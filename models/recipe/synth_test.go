@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -258,5 +259,18 @@ func TestSynthKey(t *testing.T) {
 				t.Errorf("synthKey(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSynthCard keeps the counts table in models/SYNTHETIC.md in step with the generator.
+func TestSynthCard(t *testing.T) {
+	card, err := os.ReadFile("../SYNTHETIC.md")
+	if err != nil {
+		t.Fatalf("read model card: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(synthStats(synthesize(1, defaultSynthPlan), defaultSynthPlan)), "\n") {
+		if !strings.Contains(string(card), line+"\n") {
+			t.Errorf("models/SYNTHETIC.md lacks the stats line %q; refresh it from TestSynthStats", line)
+		}
 	}
 }
