@@ -103,11 +103,15 @@ type Contribution struct {
 }
 
 // Assessment is what the classifier says about one text: scores, the model version that
-// produced them, and per-head explanations (head name → strongest contributions).
+// produced them, per-head explanations (head name → strongest contributions), and the
+// detected language.
 type Assessment struct {
 	ModelVersion string
 	Scores       Scores
 	Explanation  map[string][]Contribution
+	// Language is the text's detected language as an ISO 639 code ("en", "de"), or "" when
+	// the text was too short or had too few letters to tell.
+	Language string
 }
 
 // Reason is one written-out cause of a verdict, e.g. code "threshold.insult" with message

@@ -72,6 +72,7 @@ type StoredAssessment struct {
 	CommentID      int64
 	Text           string
 	Scores         Scores
+	Language       string // detected with the scores, "" when undetermined
 	Mode           Mode
 	MachineVerdict Verdict
 	Decided        bool // a human decided it: a policy change never alters its status
@@ -225,7 +226,7 @@ func (s *Service) PreviewPolicy(ctx context.Context, p Policy, n int) (PolicyPre
 	}
 	pv := PolicyPreview{Checked: len(recent), Transitions: map[[2]Verdict]int{}}
 	for _, a := range recent {
-		v, _ := p.Evaluate(a.Text, a.Scores, a.Mode)
+		v, _ := p.Evaluate(a.Text, Assessment{Scores: a.Scores, Language: a.Language}, a.Mode)
 		if v == a.MachineVerdict {
 			continue
 		}

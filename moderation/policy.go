@@ -20,6 +20,15 @@ type Policy struct {
 	BannedWords []string
 	// SuspectWords are words or phrases that hold a comment for review.
 	SuspectWords []string
+	// Languages lists the ISO 639 codes of the languages the model's scores can be trusted
+	// on. A comment detected in another language gets UnsupportedLanguage; one whose language
+	// could not be told counts as supported. Empty turns the check off.
+	Languages []string
+	// UnsupportedLanguage is the verdict for a comment in a language not in Languages: Hold
+	// (also when empty) by default, so that a moderator reads what the model cannot. Reject
+	// needs AutoReject like every other rejection; Approve lets it through with the reason
+	// still listed.
+	UnsupportedLanguage Verdict
 }
 
 // DefaultPolicy returns the policy a new site starts with. The thresholds were chosen by
@@ -35,11 +44,13 @@ func DefaultPolicy() Policy {
 		Reject: map[string]float64{
 			"toxicity": 0.99, "insult": 0.97, "threat": 0.90, "identity_attack": 0.90, "profanity": 0.95,
 		},
+		Languages:           []string{"en"},
+		UnsupportedLanguage: Hold,
 	}
 }
 
-// Validate checks thresholds are probabilities, reject thresholds are not below hold ones, and
-// word list entries are non-empty after normalization.
+// Validate checks thresholds are probabilities, reject thresholds are not below hold ones,
+// word list entries are non-empty after normalization, and languages are ISO 639 codes.
 func (p Policy) Validate() error {
 	for _, attr := range sortedKeys(p.Hold) {
 		if t := p.Hold[attr]; !(t > 0 && t <= 1) {
@@ -65,12 +76,49 @@ func (p Policy) Validate() error {
 			}
 		}
 	}
+	for _, code := range p.Languages {
+		if !validLanguage(code) {
+			return invalid("languages", "%q is not an ISO 639 code (two or three lower-case letters, like en or de)", code)
+		}
+	}
+	if v := p.UnsupportedLanguage; v != "" && !v.Valid() {
+		return invalid("unsupported_language", "must be one of approve, hold, reject")
+	}
 	return nil
 }
 
-// Evaluate gives the verdict for a comment with the given text and scores in an article of the
-// given mode, with every reason that contributed. The verdict is the strictest of all reasons.
-func (p Policy) Evaluate(text string, s Scores, mode Mode) (Verdict, []Reason) {
+// validLanguage reports whether code looks like an ISO 639-1 or 639-3 code.
+func validLanguage(code string) bool {
+	if len(code) < 2 || len(code) > 3 {
+		return false
+	}
+	for _, r := range code {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// Supports reports whether the policy trusts the model on text in language lang: every
+// language does when Languages is empty, and so does an undetermined one ("").
+func (p Policy) Supports(lang string) bool {
+	if lang == "" || len(p.Languages) == 0 {
+		return true
+	}
+	for _, l := range p.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// Evaluate gives the verdict for a comment with the given text and assessment (scores and
+// detected language) in an article of the given mode, with every reason that contributed. The
+// verdict is the strictest of all reasons.
+func (p Policy) Evaluate(text string, a Assessment, mode Mode) (Verdict, []Reason) {
+	s := a.Scores
 	var reasons []Reason
 	verdict := Approve
 	raise := func(v Verdict, code, msg string) {
@@ -100,6 +148,19 @@ func (p Policy) Evaluate(text string, s Scores, mode Mode) (Verdict, []Reason) {
 		}
 		if t, ok := p.Hold[attr]; ok && score >= t {
 			raise(Hold, "threshold."+attr, fmt.Sprintf("%s %.2f ≥ hold threshold %.2f", attr, score, t))
+		}
+	}
+	if !p.Supports(a.Language) {
+		// The tone scores of a language the model was not trained on mean little either
+		// way, so the site's policy decides instead of an English reading of the text.
+		msg := fmt.Sprintf("language %s not supported", a.Language)
+		switch v := p.UnsupportedLanguage; {
+		case v == Reject && !p.AutoReject:
+			raise(Hold, "language.unsupported", msg+" (auto-reject off: held)")
+		case v.Valid():
+			raise(v, "language.unsupported", msg)
+		default:
+			raise(Hold, "language.unsupported", msg)
 		}
 	}
 	if len(p.BannedWords) > 0 || len(p.SuspectWords) > 0 {

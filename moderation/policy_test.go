@@ -72,7 +72,7 @@ func TestPolicyEvaluate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, reasons := tt.policy.Evaluate(tt.text, scores(tt.tone), tt.mode)
+			got, reasons := tt.policy.Evaluate(tt.text, Assessment{Scores: scores(tt.tone)}, tt.mode)
 			if got != tt.want {
 				t.Errorf("verdict = %s, want %s (reasons %v)", got, tt.want, reasons)
 			}
@@ -91,7 +91,7 @@ func TestPolicyEvaluate(t *testing.T) {
 }
 
 func TestPolicyEvaluateReasonMessage(t *testing.T) {
-	_, reasons := DefaultPolicy().Evaluate("x", scores(map[string]float64{"insult": 0.93}), ModeAuto)
+	_, reasons := DefaultPolicy().Evaluate("x", Assessment{Scores: scores(map[string]float64{"insult": 0.93})}, ModeAuto)
 	if want := "insult 0.93 ≥ hold threshold 0.70"; reasons[0].Message != want {
 		t.Errorf("message = %q, want %q", reasons[0].Message, want)
 	}
@@ -102,7 +102,7 @@ func TestStanceNeverActs(t *testing.T) {
 	tone := map[string]float64{"toxicity": 0.2, "insult": 0.1}
 	for _, st := range Stances {
 		s := Scores{Tone: tone, Stance: map[Stance]float64{st: 1}}
-		if v, _ := DefaultPolicy().Evaluate("text", s, ModeAuto); v != Approve {
+		if v, _ := DefaultPolicy().Evaluate("text", Assessment{Scores: s}, ModeAuto); v != Approve {
 			t.Errorf("stance %s: verdict = %s, want approve", st, v)
 		}
 	}

@@ -33,6 +33,11 @@ type policyJSON struct {
 	AutoReject   bool               `json:"auto_reject"`
 	BannedWords  []string           `json:"banned_words"`
 	SuspectWords []string           `json:"suspect_words"`
+	// Languages and UnsupportedLanguage are pointers so that a policy saved before they
+	// existed (no such keys) loads with the defaults, while one saved with the language
+	// check off (an empty list) stays off.
+	Languages           *[]string `json:"languages"`
+	UnsupportedLanguage *string   `json:"unsupported_language"`
 }
 
 func encodeReasons(rs []moderation.Reason) (string, error) {
@@ -133,15 +138,35 @@ func decodeScores(tone, stance string) (moderation.Scores, error) {
 }
 
 func encodePolicy(p moderation.Policy) (string, error) {
-	return marshal(policyJSON(p))
+	langs := p.Languages
+	if langs == nil {
+		langs = []string{}
+	}
+	unsupported := string(p.UnsupportedLanguage)
+	return marshal(policyJSON{Hold: p.Hold, Reject: p.Reject, AutoReject: p.AutoReject,
+		BannedWords: p.BannedWords, SuspectWords: p.SuspectWords,
+		Languages: &langs, UnsupportedLanguage: &unsupported})
 }
 
 func decodePolicy(s string) (moderation.Policy, error) {
-	var p policyJSON
-	if err := json.Unmarshal([]byte(s), &p); err != nil {
+	var j policyJSON
+	if err := json.Unmarshal([]byte(s), &j); err != nil {
 		return moderation.Policy{}, fmt.Errorf("decode policy: %w", err)
 	}
-	return moderation.Policy(p), nil
+	def := moderation.DefaultPolicy()
+	p := moderation.Policy{Hold: j.Hold, Reject: j.Reject, AutoReject: j.AutoReject,
+		BannedWords: j.BannedWords, SuspectWords: j.SuspectWords,
+		Languages: def.Languages, UnsupportedLanguage: def.UnsupportedLanguage}
+	if j.Languages != nil {
+		p.Languages = nil
+		if len(*j.Languages) > 0 {
+			p.Languages = *j.Languages
+		}
+	}
+	if j.UnsupportedLanguage != nil {
+		p.UnsupportedLanguage = moderation.Verdict(*j.UnsupportedLanguage)
+	}
+	return p, nil
 }
 
 func marshal(v any) (string, error) {

@@ -112,8 +112,9 @@ func (r *commentInsert) insert(ctx context.Context, tx *sql.Tx) (moderation.Comm
 		return moderation.Comment{}, false, err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO scores
-		(comment_id, model_version, tone, stance, explanation, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		c.ID, c.Assessment.ModelVersion, r.tone, r.stance, r.expl, r.created); err != nil {
+		(comment_id, model_version, tone, stance, explanation, language, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Assessment.ModelVersion, r.tone, r.stance, r.expl, c.Assessment.Language, r.created); err != nil {
 		return moderation.Comment{}, false, translate(err)
 	}
 	err = insertAudit(ctx, tx, auditRow{

@@ -196,11 +196,12 @@ type rescoreRow struct {
 	decided, changed                   bool
 	version, verdict, reasons, detail  string
 	tone, stance, explanation, topSide string
+	language                           string
 	priority                           float64
 }
 
 // rowsPerStatement is how many rows one multi-row statement writes: one statement per row
-// would cost a cgo round trip and a VM start per row; 100 rows × 6 values stay far below
+// would cost a cgo round trip and a VM start per row; 100 rows × 7 values stay far below
 // SQLite's limit on variables.
 const rowsPerStatement = 100
 
@@ -250,14 +251,15 @@ func (db *DB) ApplyRescore(ctx context.Context, w moderation.RescoreWrite) error
 // writeScores upserts the score rows; a replaced row keeps its first created_at.
 func writeScores(ctx context.Context, tx *sql.Tx, rows []rescoreRow, now string) error {
 	return inChunks(len(rows), func(lo, hi int) error {
-		args := make([]any, 0, 6*(hi-lo))
+		args := make([]any, 0, 7*(hi-lo))
 		for _, r := range rows[lo:hi] {
-			args = append(args, r.id, r.version, r.tone, r.stance, r.explanation, now)
+			args = append(args, r.id, r.version, r.tone, r.stance, r.explanation, r.language, now)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO scores
-			(comment_id, model_version, tone, stance, explanation, created_at) VALUES `+placeholders(hi-lo, 6)+`
+			(comment_id, model_version, tone, stance, explanation, language, created_at) VALUES `+placeholders(hi-lo, 7)+`
 			ON CONFLICT (comment_id, model_version) DO UPDATE SET
-			tone = excluded.tone, stance = excluded.stance, explanation = excluded.explanation`, args...)
+			tone = excluded.tone, stance = excluded.stance, explanation = excluded.explanation,
+			language = excluded.language`, args...)
 		if err != nil {
 			return fmt.Errorf("write scores: %w", translate(err))
 		}
@@ -360,7 +362,7 @@ func encodeRescore(results []moderation.RescoreResult) ([]rescoreRow, error) {
 func encodeResult(res moderation.RescoreResult, buf []byte) (rescoreRow, []byte, error) {
 	r := rescoreRow{id: res.ID, decided: res.Decided, changed: res.Changed,
 		version: res.Assessment.ModelVersion, verdict: string(res.Verdict), priority: res.Priority,
-		detail: reasonCodes(res.Reasons)}
+		detail: reasonCodes(res.Reasons), language: res.Assessment.Language}
 	top, _ := res.Assessment.Scores.TopStance()
 	r.topSide = string(top)
 	var err error

@@ -14,6 +14,7 @@ const (
 	coalesce(c.parent_id, 0), coalesce(c.external_id, ''), c.created_at,
 	c.model_version, c.machine_verdict, c.reasons, c.priority,
 	coalesce(s.tone, 'null'), coalesce(s.stance, 'null'), coalesce(s.explanation, 'null'),
+	coalesce(s.language, ''),
 	d.id, d.moderator_id, dm.name, d.verdict, d.reason, d.note, d.override, d.created_at,
 	k.moderator_id, km.name, k.until`
 	commentJoins = `
@@ -43,7 +44,7 @@ func (r *commentRow) dest() []any {
 	return []any{&c.ID, &c.ArticleID, &c.Author.ID, &c.Author.Name, &c.Text,
 		&c.ParentID, &c.ExternalID, &r.created,
 		&c.Assessment.ModelVersion, &r.verdict, &r.reasons, &c.Priority,
-		&r.tone, &r.stance, &r.explanation,
+		&r.tone, &r.stance, &r.explanation, &c.Assessment.Language,
 		&r.dID, &r.dModerator, &r.dName, &r.dVerdict, &r.dReason, &r.dNote, &r.dOverride, &r.dCreated,
 		&r.kModerator, &r.kName, &r.kUntil}
 }

@@ -45,6 +45,7 @@ type commentResponse struct {
 	MachineVerdict string           `json:"machine_verdict"`
 	Reasons        []reasonJSON     `json:"reasons"`
 	ModelVersion   string           `json:"model_version"`
+	Language       string           `json:"language"` // detected ISO 639 code, "" when undetermined
 	Scores         scoresJSON       `json:"scores"`
 	Explanation    explanationJSON  `json:"explanation,omitempty"`
 	Priority       float64          `json:"priority,omitempty"`
@@ -58,7 +59,8 @@ func commentJSON(c moderation.Comment, withExplanation bool) commentResponse {
 		ID: c.ID, ArticleID: c.ArticleID, Author: authorJSON{ID: c.Author.ID, Name: c.Author.Name},
 		Text: c.Text, ParentID: c.ParentID, ExternalID: c.ExternalID, CreatedAt: c.CreatedAt,
 		Status: string(c.Status()), MachineVerdict: string(c.MachineVerdict), Reasons: reasonsJSON(c.Reasons),
-		ModelVersion: c.Assessment.ModelVersion, Scores: scoresToJSON(c.Assessment.Scores),
+		ModelVersion: c.Assessment.ModelVersion, Language: c.Assessment.Language,
+		Scores: scoresToJSON(c.Assessment.Scores),
 	}
 	if withExplanation {
 		r.Explanation = explanationToJSON(c.Assessment.Explanation)

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -34,6 +36,10 @@ type policyForm struct {
 	AutoReject bool
 	Banned     string
 	Suspect    string
+	// Languages is the supported languages, comma-separated; Unsupported the verdict for
+	// comments in other languages.
+	Languages   string
+	Unsupported moderation.Verdict
 }
 
 type thresholdRow struct {
@@ -88,7 +94,11 @@ func (d *dashboard) renderSettings(c *gin.Context, status int, v settingsView) {
 
 func formOf(p moderation.Policy) policyForm {
 	f := policyForm{AutoReject: p.AutoReject, Banned: strings.Join(p.BannedWords, "\n"),
-		Suspect: strings.Join(p.SuspectWords, "\n")}
+		Suspect: strings.Join(p.SuspectWords, "\n"), Languages: strings.Join(p.Languages, ", "),
+		Unsupported: p.UnsupportedLanguage}
+	if f.Unsupported == "" {
+		f.Unsupported = moderation.Hold
+	}
 	for _, head := range moderation.ToneAttributes {
 		f.Rows = append(f.Rows, thresholdRow{Name: head, Hold: p.Hold[head], Reject: p.Reject[head]})
 	}
@@ -101,6 +111,7 @@ func readPolicy(c *gin.Context) (moderation.Policy, error) {
 		AutoReject:   c.PostForm("auto_reject") == "1",
 		BannedWords:  lines(c.PostForm("banned_words")),
 		SuspectWords: lines(c.PostForm("suspect_words"))}
+	p.Languages, p.UnsupportedLanguage = readLanguages(c)
 	for _, head := range moderation.ToneAttributes {
 		for _, t := range []struct {
 			field string
@@ -118,6 +129,26 @@ func readPolicy(c *gin.Context) (moderation.Policy, error) {
 		}
 	}
 	return p, nil
+}
+
+// readLanguages parses the supported languages ("en, de" or "en de", any letter case) and
+// the verdict for other languages. A form without the fields (an older page, a script) keeps
+// the defaults; an empty languages field turns the check off.
+func readLanguages(c *gin.Context) ([]string, moderation.Verdict) {
+	def := moderation.DefaultPolicy()
+	langs, unsupported := def.Languages, def.UnsupportedLanguage
+	if s, ok := c.GetPostForm("languages"); ok {
+		langs = nil
+		for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) }) {
+			if l = strings.ToLower(l); !slices.Contains(langs, l) {
+				langs = append(langs, l)
+			}
+		}
+	}
+	if v, ok := c.GetPostForm("unsupported_language"); ok {
+		unsupported = moderation.Verdict(v)
+	}
+	return langs, unsupported
 }
 
 func lines(s string) []string {
@@ -228,6 +259,18 @@ func policyChanges(old, p moderation.Policy) []string {
 	}
 	if strings.Join(old.SuspectWords, "\n") != strings.Join(moderation.CleanWordList(p.SuspectWords), "\n") {
 		out = append(out, "suspect words changed")
+	}
+	showLangs := func(l []string) string {
+		if len(l) == 0 {
+			return "all"
+		}
+		return strings.Join(l, ", ")
+	}
+	if !slices.Equal(old.Languages, p.Languages) {
+		out = append(out, fmt.Sprintf("supported languages %s → %s", showLangs(old.Languages), showLangs(p.Languages)))
+	}
+	if formOf(old).Unsupported != formOf(p).Unsupported {
+		out = append(out, fmt.Sprintf("other languages %s → %s", formOf(old).Unsupported, formOf(p).Unsupported))
 	}
 	return out
 }

@@ -208,6 +208,7 @@ func (r scoreResponse) appendJSON(b []byte) ([]byte, error) {
 		b = append(b, ']')
 	}
 	b = appendString(append(b, `,"model_version":`...), r.ModelVersion)
+	b = appendString(append(b, `,"language":`...), r.Language)
 	b, err := r.Scores.appendJSON(append(b, `,"scores":`...))
 	if err != nil {
 		return nil, err

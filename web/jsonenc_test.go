@@ -18,13 +18,14 @@ type plainScoreResponse struct {
 	Verdict      string                        `json:"verdict"`
 	Reasons      []reasonJSON                  `json:"reasons"`
 	ModelVersion string                        `json:"model_version"`
+	Language     string                        `json:"language"`
 	Scores       plainScores                   `json:"scores"`
 	Explanation  map[string][]contributionJSON `json:"explanation,omitempty"`
 }
 
 func plain(r scoreResponse) plainScoreResponse {
 	return plainScoreResponse{Verdict: r.Verdict, Reasons: r.Reasons, ModelVersion: r.ModelVersion,
-		Scores: plainScores(r.Scores), Explanation: r.Explanation}
+		Language: r.Language, Scores: plainScores(r.Scores), Explanation: r.Explanation}
 }
 
 func sampleScoreResponse() scoreResponse {
@@ -33,6 +34,7 @@ func sampleScoreResponse() scoreResponse {
 		Verdict:      "hold",
 		Reasons:      []reasonJSON{{Code: "threshold.insult", Message: "insult 0.93 ≥ hold <threshold> & \"more\""}},
 		ModelVersion: "m1\u2028\u2029\x01\t\n\r\b\f\\",
+		Language:     "de",
 		Scores: scoresJSON{Tone: map[string]float64{"toxicity": 0.93, "insult": 1e-7, "threat": 0, "obscene": 1e21,
 			"identity_attack": -0.5, "severe_toxicity": 123456789.125, "z": 5e-324},
 			Stance: map[string]float64{"agree": 0.1, "disagree": 0.9}, StanceLabel: "disagree"},

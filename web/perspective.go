@@ -120,7 +120,10 @@ func (s *Server) perspectiveAnalyze(c *gin.Context) {
 		}
 	}
 	resp := analyzeResponse{AttributeScores: map[string]perspectiveAttributeScores{},
-		Languages: []string{perspectiveLanguage}, ClientToken: req.ClientToken}
+		Languages: analyzeLanguages(req.Languages, a.Language), ClientToken: req.ClientToken}
+	if a.Language != "" {
+		resp.DetectedLanguages = []string{a.Language}
+	}
 	for _, p := range plan {
 		if v, ok := a.Scores.Tone[p.head]; ok && v >= p.threshold {
 			resp.AttributeScores[p.name] = perspectiveAttributeScores{
@@ -218,9 +221,20 @@ func checkPerspectiveComment(c perspectiveTextEntry) error {
 	return nil
 }
 
+// analyzeLanguages is the languages an analyze answer reports: with requested languages
+// (which planAnalyze let through only when they are English), English; without, the detected
+// language, or English when the text was too short to tell, as Perspective answers then.
+func analyzeLanguages(requested []string, detected string) []string {
+	if len(requested) == 0 && detected != "" {
+		return []string{detected}
+	}
+	return []string{perspectiveLanguage}
+}
+
 // unsupportedLanguages returns the requested languages Tribune's English model cannot read.
-// Codes are ISO 639-1 or BCP-47 in any letter case ("en", "EN", "en-US", "en_GB"); no
-// languages means English, since Tribune has no language detector to guess with.
+// Codes are ISO 639-1 or BCP-47 in any letter case ("en", "EN", "en-US", "en_GB"). With no
+// languages requested there is nothing to refuse: the answer reports the detected language
+// instead (analyzeLanguages).
 func unsupportedLanguages(langs []string) []string {
 	var bad []string
 	for _, l := range langs {

@@ -243,10 +243,11 @@ func TestPerspectiveAnalyzeResponse(t *testing.T) {
 	if diff := cmp.Diff(want, resp); diff != "" {
 		t.Errorf("response (-want +got):\n%s", diff)
 	}
-	// Languages may be left out: Tribune assumes English rather than detect.
+	// Languages may be left out: a text too short to tell its language is reported as
+	// English, with no detected languages.
 	resp = f.analyze(`{"comment":{"text":"hello"},"requestedAttributes":{"toxicity":{}}}`)
-	if _, ok := resp.AttributeScores["toxicity"]; !ok || !cmp.Equal(resp.Languages, []string{"en"}) {
-		t.Errorf("no languages, lower-case attribute: got %+v, want toxicity scored in en", resp)
+	if _, ok := resp.AttributeScores["toxicity"]; !ok || !cmp.Equal(resp.Languages, []string{"en"}) || resp.DetectedLanguages != nil {
+		t.Errorf("no languages, lower-case attribute: got %+v, want toxicity scored in en, nothing detected", resp)
 	}
 }
 

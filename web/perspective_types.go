@@ -86,11 +86,12 @@ type perspectiveAttributeScores struct {
 }
 
 // analyzeResponse is the answer to comments:analyze (AnalyzeCommentResponse).
-// detectedLanguages is never set: Tribune has no language detector.
+// DetectedLanguages is left out when the text is too short to tell its language.
 type analyzeResponse struct {
-	AttributeScores map[string]perspectiveAttributeScores `json:"attributeScores"`
-	Languages       []string                              `json:"languages"`
-	ClientToken     string                                `json:"clientToken,omitempty"`
+	AttributeScores   map[string]perspectiveAttributeScores `json:"attributeScores"`
+	Languages         []string                              `json:"languages"`
+	DetectedLanguages []string                              `json:"detectedLanguages,omitempty"`
+	ClientToken       string                                `json:"clientToken,omitempty"`
 }
 
 // suggestedScore is a suggested summary score. Value is a pointer so that a missing value is

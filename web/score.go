@@ -18,6 +18,7 @@ type scoreResponse struct {
 	Verdict      string          `json:"verdict"`
 	Reasons      []reasonJSON    `json:"reasons"`
 	ModelVersion string          `json:"model_version"`
+	Language     string          `json:"language"` // detected ISO 639 code, "" when undetermined
 	Scores       scoresJSON      `json:"scores"`
 	Explanation  explanationJSON `json:"explanation,omitempty"`
 }
@@ -35,7 +36,8 @@ func (s *Server) score(c *gin.Context) {
 		return
 	}
 	resp := scoreResponse{Verdict: string(verdict), Reasons: reasonsJSON(reasons),
-		ModelVersion: a.ModelVersion, Scores: scoresToJSON(a.Scores), Explanation: explanationToJSON(a.Explanation)}
+		ModelVersion: a.ModelVersion, Language: a.Language, Scores: scoresToJSON(a.Scores),
+		Explanation: explanationToJSON(a.Explanation)}
 	// Encoded by hand (jsonenc.go), not by c.JSON: this is the busiest endpoint.
 	body, err := resp.appendJSON(make([]byte, 0, 4096))
 	if err != nil {

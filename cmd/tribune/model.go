@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/classifier/lang"
 	"github.com/tribune/tribune/moderation"
 )
 
@@ -20,17 +21,23 @@ var _ moderation.QuickClassifier = modelClassifier{}
 // Version implements moderation.Classifier.
 func (c modelClassifier) Version() string { return c.m.Version() }
 
-// Score implements moderation.QuickClassifier: the scores of Assess, without explanations.
+// Score implements moderation.QuickClassifier: the scores and language of Assess, without
+// explanations. Language detection stays cheap here: English text is recognised by its
+// function words without running the trigram detector (classifier/lang's benchmarks).
 func (c modelClassifier) Score(text, context string) (moderation.Assessment, error) {
 	a := c.assessment(c.m.Predict(text, context))
 	a.Explanation = nil
+	a.Language, _ = lang.Detect(text)
 	return a, nil
 }
 
 // Assess implements moderation.Classifier: binary heads become tone scores, the "stance" head
-// becomes the stance distribution, and every head's strongest features become the explanation.
+// becomes the stance distribution, every head's strongest features become the explanation,
+// and the text's detected language (classifier/lang) goes with them.
 func (c modelClassifier) Assess(text, context string) (moderation.Assessment, error) {
-	return c.assessment(c.m.Explain(text, context, explainTopK)), nil
+	a := c.assessment(c.m.Explain(text, context, explainTopK))
+	a.Language, _ = lang.Detect(text)
+	return a, nil
 }
 
 // assessment converts a prediction to the domain's terms.

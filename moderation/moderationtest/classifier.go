@@ -20,11 +20,15 @@ const FakeVersion = "fake-keywords-1"
 // insult word ("idiot") crosses the default hold threshold and two cross the reject one.
 // Stance comes from word overlap with the context plus polarity words: overlap with negations
 // or criticism reads as disagree, with approval words as agree, bare overlap as discuss, and
-// no overlap as unrelated. Explanations carry the keywords' byte offsets in the text. The zero
-// value is ready to use and it is safe for concurrent use.
+// no overlap as unrelated. Explanations carry the keywords' byte offsets in the text. The
+// language is "de" or "fr" for a text with two or more of a few German or French function
+// words (see FakeLanguage), otherwise undetermined (""). The zero value is ready to use and
+// it is safe for concurrent use.
 type FakeClassifier struct {
 	// Name overrides FakeVersion as the reported model version when set.
 	Name string
+	// Language, when set, is reported as every text's language instead of FakeLanguage's.
+	Language string
 }
 
 var _ moderation.Classifier = FakeClassifier{}
@@ -84,11 +88,42 @@ func (f FakeClassifier) Assess(text, context string) (moderation.Assessment, err
 	}
 	stance, contribs := fakeStance(words, context)
 	expl["stance"] = contribs
+	language := f.Language
+	if language == "" {
+		language = fakeLanguage(words)
+	}
 	return moderation.Assessment{
 		ModelVersion: f.Version(),
 		Scores:       moderation.Scores{Tone: tone, Stance: stance},
 		Explanation:  expl,
+		Language:     language,
 	}, nil
+}
+
+// fakeMarkers are function words that no English test sentence uses, per language.
+var fakeMarkers = map[string]map[string]bool{
+	"de": {"und": true, "ist": true, "nicht": true, "ein": true, "eine": true, "ich": true, "du": true, "bist": true, "das": true},
+	"fr": {"et": true, "est": true, "je": true, "pas": true, "une": true, "les": true, "vous": true},
+}
+
+// FakeLanguage is the fake's language detector: "de" or "fr" when text has at least two of
+// that language's marker words (German: und, ist, nicht, ein, eine, ich, du, bist, das;
+// French: et, est, je, pas, une, les, vous), otherwise "" (undetermined).
+func FakeLanguage(text string) string { return fakeLanguage(fakeWords(text)) }
+
+func fakeLanguage(words []fakeWord) string {
+	for _, lang := range []string{"de", "fr"} {
+		n := 0
+		for _, w := range words {
+			if fakeMarkers[lang][w.word] {
+				n++
+			}
+		}
+		if n >= 2 {
+			return lang
+		}
+	}
+	return ""
 }
 
 // fakeStance scores stance from overlap with the context's longer words and polarity words.

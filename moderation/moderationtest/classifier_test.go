@@ -26,7 +26,7 @@ func TestFakeClassifier(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v, _ := moderation.DefaultPolicy().Evaluate(tc.text, a.Scores, moderation.ModeAuto); v != tc.verdict {
+			if v, _ := moderation.DefaultPolicy().Evaluate(tc.text, a, moderation.ModeAuto); v != tc.verdict {
 				t.Errorf("verdict = %s, want %s (tone %v)", v, tc.verdict, a.Scores.Tone)
 			}
 			if st, _ := a.Scores.TopStance(); st != tc.stance {
@@ -54,5 +54,31 @@ func TestFakeClassifier(t *testing.T) {
 	}
 	if (FakeClassifier{Name: "x"}).Version() != "x" || f.Version() != FakeVersion {
 		t.Error("Version")
+	}
+}
+
+func TestFakeLanguage(t *testing.T) {
+	tests := []struct {
+		name string
+		f    FakeClassifier
+		text string
+		want string
+	}{
+		{"English is undetermined", FakeClassifier{}, "The tram line is a good idea and I support it.", ""},
+		{"German", FakeClassifier{}, "Das ist nicht gut.", "de"},
+		{"French", FakeClassifier{}, "Je ne suis pas d'accord.", "fr"},
+		{"one marker is not enough", FakeClassifier{}, "Das Boot was a great film.", ""},
+		{"fixed language", FakeClassifier{Language: "tr"}, "Lovely weather today.", "tr"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := tt.f.Assess(tt.text, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Language != tt.want {
+				t.Errorf("Language = %q, want %q", a.Language, tt.want)
+			}
+		})
 	}
 }
