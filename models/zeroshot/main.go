@@ -194,7 +194,7 @@ func operatingPoint(rs []scored) {
 	var hu, hh, nu, nh int
 	for _, r := range rs {
 		s := moderation.Scores{Tone: r.scores}
-		v, _ := pol.Evaluate(r.Text, s, moderation.ModeAuto)
+		v, _ := pol.Evaluate(r.Text, moderation.Assessment{Scores: s}, moderation.ModeAuto)
 		h := v != moderation.Approve
 		u, ho := r.Labels["unhealthy"] == 1, r.Labels["hostile"] == 1
 		if h {
