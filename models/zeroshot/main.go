@@ -22,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/classifier/lang"
 	"github.com/tribune/tribune/models"
 	"github.com/tribune/tribune/moderation"
 )
@@ -194,7 +195,8 @@ func operatingPoint(rs []scored) {
 	var hu, hh, nu, nh int
 	for _, r := range rs {
 		s := moderation.Scores{Tone: r.scores}
-		v, _ := pol.Evaluate(r.Text, moderation.Assessment{Scores: s}, moderation.ModeAuto)
+		code, _ := lang.Detect(r.Text)
+		v, _ := pol.Evaluate(r.Text, moderation.Assessment{Scores: s, Language: code}, moderation.ModeAuto)
 		h := v != moderation.Approve
 		u, ho := r.Labels["unhealthy"] == 1, r.Labels["hostile"] == 1
 		if h {
