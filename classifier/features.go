@@ -45,12 +45,15 @@ type FeatureConfig struct {
 	// ContextCross adds comment words crossed with the identity of the whole context: target-
 	// specific word weights, useful when the data has a few recurring stance targets.
 	ContextCross bool `json:"context_cross"`
+	// Fold folds text before tokenizing it (textnorm: lookalike letters, invisible characters,
+	// leetspeak, spaced-out spelling), so disguised words get the plain words' weights.
+	Fold bool `json:"fold,omitempty"`
 }
 
 // DefaultFeatures is the feature configuration Train uses unless told otherwise.
 func DefaultFeatures() FeatureConfig {
 	return FeatureConfig{Bigrams: true, Negation: true, NegationScope: 3, CharMin: 3, CharMax: 5,
-		Pieces: true, ContextWords: 64}
+		Pieces: true, ContextWords: 64, Fold: true}
 }
 
 // Feature namespaces, mixed into each hash so that the same word in different roles gets
