@@ -50,6 +50,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	blockNorm := autoBool("false")
 	fs.Var(&blockNorm, "block-norm", "scale words, bigrams and sub-words to unit norm separately: true, false or auto (chosen by cross-validation; write --block-norm=auto)")
 	sublinear := fs.Bool("sublinear", true, "sublinear term frequencies (1+ln tf) and unit-norm comment features")
+	fold := fs.Bool("fold", true, "fold lookalike letters, invisible characters, leetspeak and spaced-out spelling before tokenizing")
 	charMin := fs.Int("char-min", 3, "shortest character n-gram")
 	sources := fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
 	quiet := fs.Bool("quiet", false, "no progress lines")
@@ -95,12 +96,13 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	fc.NoSharedWords = !*sharedWords
 	fc.BlockNorm = blockNorm == "true"
 	fc.Sublinear = *sublinear
+	fc.Fold = *fold
 	if fc.CharMin > 0 {
 		fc.CharMin = *charMin
 	}
 	for i := range cfg.Candidates {
 		cfg.Candidates[i].NoSharedWords, cfg.Candidates[i].BlockNorm = fc.NoSharedWords, fc.BlockNorm
-		cfg.Candidates[i].Sublinear = fc.Sublinear
+		cfg.Candidates[i].Sublinear, cfg.Candidates[i].Fold = fc.Sublinear, fc.Fold
 		cfg.Candidates[i].CharMin, cfg.Candidates[i].ContextWords = fc.CharMin, fc.ContextWords
 	}
 	if blockNorm == "auto" {
