@@ -2,6 +2,7 @@ package textnorm
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -9,7 +10,8 @@ import (
 // FuzzFold checks, for any input: no panic, valid UTF-8 out, folding is
 // idempotent (as text and as words), a reused Text gives the same result as a
 // fresh one, and every folded byte maps to a non-empty range of the original
-// text, with starts and ends non-decreasing.
+// text, with starts and ends non-decreasing; when Unchanged says so, folding
+// only lower-cases.
 func FuzzFold(f *testing.F) {
 	for _, tt := range foldTests {
 		f.Add(tt.in)
@@ -46,6 +48,16 @@ func FuzzFold(f *testing.F) {
 				t.Fatalf("Fold(%q): byte %d maps to [%d, %d), before [%d, %d)", text, i, s, e, prevS, prevE)
 			}
 			prevS, prevE = s, e
+		}
+		if Unchanged(text) {
+			if got != strings.ToLower(text) {
+				t.Fatalf("Unchanged(%q) but Fold = %q", text, got)
+			}
+			for i := range x.Len() {
+				if s, e := x.Orig(i, i+1); s != i || e != i+1 {
+					t.Fatalf("Unchanged(%q) but byte %d maps to [%d, %d)", text, i, s, e)
+				}
+			}
 		}
 		for _, w := range w1 {
 			if w.Start < 0 || w.End > n || w.Start >= w.End {

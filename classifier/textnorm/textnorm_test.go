@@ -137,6 +137,32 @@ func TestWords(t *testing.T) {
 	}
 }
 
+func TestUnchanged(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"", true},
+		{"Hello, World! It is 2024, and 10 people came.", true},
+		{"I am a fan", true},
+		{"a, b, c", true},
+		{"id10t", false},
+		{"@ss", false},
+		{"covid19", false}, // conservative: folding keeps it, but it is checked
+		{"i d i o t", false},
+		{"a b", false},
+		{"café", false},
+		{"ab\xffcd", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := Unchanged(tt.in); got != tt.want {
+				t.Errorf("Unchanged(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestTextReuse(t *testing.T) {
 	var x Text
 	x.Fold("A long first text with іdіot and f.u.c.k in it, to leave state behind.")

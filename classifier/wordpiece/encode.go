@@ -2,6 +2,8 @@ package wordpiece
 
 import (
 	"math"
+
+	"github.com/tribune/tribune/classifier/textnorm"
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,7 +27,9 @@ type builder struct {
 // UTF-8, and never panics. Only the first math.MaxInt32 bytes of text are
 // read, because offsets are int32.
 func (t *Tokenizer) Encode(text string, enc *Encoding) {
-	if !t.fold {
+	if !t.fold || textnorm.Unchanged(text) {
+		// Most comments are plain ASCII that folding would only lower-case,
+		// which encode does anyway.
 		t.encode(text, enc)
 		return
 	}
