@@ -54,12 +54,15 @@ type FeatureConfig struct {
 	// insult, "should" then a violent word), so that rare words of a category share what the
 	// common ones teach.
 	Lexicon bool `json:"lexicon,omitempty"`
+	// Fold folds text before tokenizing it (textnorm: lookalike letters, invisible characters,
+	// leetspeak, spaced-out spelling), so disguised words get the plain words' weights.
+	Fold bool `json:"fold,omitempty"`
 }
 
 // DefaultFeatures is the feature configuration Train uses unless told otherwise.
 func DefaultFeatures() FeatureConfig {
 	return FeatureConfig{Bigrams: true, Negation: true, NegationScope: 3, CharMin: 3, CharMax: 5,
-		Pieces: true, ContextWords: 64}
+		Pieces: true, ContextWords: 64, Fold: true}
 }
 
 // Feature namespaces, mixed into each hash so that the same word in different roles gets

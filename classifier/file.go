@@ -157,7 +157,7 @@ func parse(raw []byte) (*Model, error) {
 	}
 	sum := sha256.Sum256(raw)
 	m.version = "sha256:" + hex.EncodeToString(sum[:8])
-	m.feat = featurizer{tok: tok, cfg: h.Info.Features}
+	m.feat = featurizer{tok: tok.WithFold(h.Info.Features.Fold), cfg: h.Info.Features}
 	if err := checkFeatures(&m.feat.cfg); err != nil {
 		return nil, err
 	}

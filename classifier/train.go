@@ -183,7 +183,7 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	bestLoss := math.Inf(1)
 	for ci, c := range cands {
 		start := time.Now()
-		d := featurizeAll(featurizer{tok: tok, cfg: c}, train, needCtx, cfg.MinCount, cfg.Workers, cfg.SourceBias)
+		d := featurizeAll(featurizer{tok: tok.WithFold(c.Fold), cfg: c}, train, needCtx, cfg.MinCount, cfg.Workers, cfg.SourceBias)
 		progress("featurized %d examples: %d features (seen in >= %d examples) in %v",
 			len(train), len(d.keys), cfg.MinCount, time.Since(start).Round(time.Millisecond))
 		f, err := fitHeads(ctx, d, heads, train, cfg, progress)

@@ -79,6 +79,9 @@ func BenchmarkEncode(b *testing.B) {
 	b.Run("750B", func(b *testing.B) { benchEncode(b, tk, commentNear(b, 750)) })
 	b.Run("300B", func(b *testing.B) { benchEncode(b, tk, commentNear(b, 300)) })
 	b.Run("corpus", func(b *testing.B) { benchEncode(b, tk, corpusSample(b)...) })
+	fold := tk.WithFold(true)
+	b.Run("750B-fold", func(b *testing.B) { benchEncode(b, fold, commentNear(b, 750)) })
+	b.Run("corpus-fold", func(b *testing.B) { benchEncode(b, fold, corpusSample(b)...) })
 	b.Run("750B-nocache", func(b *testing.B) { benchEncode(b, uncached, commentNear(b, 750)) })
 	b.Run("corpus-nocache", func(b *testing.B) { benchEncode(b, uncached, corpusSample(b)...) })
 }

@@ -2,6 +2,8 @@ package wordpiece
 
 import (
 	"math"
+
+	"github.com/tribune/tribune/classifier/textnorm"
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,6 +27,28 @@ type builder struct {
 // UTF-8, and never panics. Only the first math.MaxInt32 bytes of text are
 // read, because offsets are int32.
 func (t *Tokenizer) Encode(text string, enc *Encoding) {
+	if !t.fold || textnorm.Unchanged(text) {
+		// Most comments are plain ASCII that folding would only lower-case,
+		// which encode does anyway.
+		t.encode(text, enc)
+		return
+	}
+	enc.fold.Fold(text)
+	t.encode(enc.fold.String(), enc)
+	// Offsets so far are in the folded text; every word and token covers at
+	// least one folded byte, which maps back to a range of the original.
+	for i, w := range enc.Words {
+		s, e := enc.fold.Orig(int(w.Start), int(w.End))
+		enc.Words[i] = Word{Start: int32(s), End: int32(e)}
+	}
+	for i, tok := range enc.Tokens {
+		s, e := enc.fold.Orig(int(tok.Start), int(tok.End))
+		enc.Tokens[i].Start, enc.Tokens[i].End = int32(s), int32(e)
+	}
+}
+
+// encode is Encode without folding.
+func (t *Tokenizer) encode(text string, enc *Encoding) {
 	enc.reset()
 	if len(text) > math.MaxInt32 {
 		text = text[:math.MaxInt32]

@@ -1,6 +1,10 @@
 package wordpiece
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/tribune/tribune/classifier/textnorm"
+)
 
 // Token is one word piece: its vocabulary id, the index of the word it came
 // from in Encoding.Words, and its byte offsets [Start, End) in the original
@@ -51,6 +55,8 @@ type Encoding struct {
 	words     []wordNorm
 	origStart []int32
 	origEnd   []int32
+	// fold holds the folded text when the Tokenizer folds.
+	fold textnorm.Text
 }
 
 // reset empties e, keeping its memory.

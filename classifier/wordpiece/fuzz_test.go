@@ -11,7 +11,8 @@ import (
 // FuzzEncode checks, for any input: no panic, the same output from a fresh
 // and a reused Encoding and from a Tokenizer without cache, offsets in range
 // and non-decreasing, ids in the vocabulary, and, where the library is known
-// to be right (libraryClean), the library's ids.
+// to be right (libraryClean), the library's ids. The same input through a
+// folding Tokenizer must keep its offsets in range and non-decreasing.
 func FuzzEncode(f *testing.F) {
 	for _, tt := range encodeTests {
 		f.Add(tt.in)
@@ -24,6 +25,8 @@ func FuzzEncode(f *testing.F) {
 	if err != nil {
 		f.Fatalf("NewWithOptions: %v", err)
 	}
+	fold := tk.WithFold(true)
+	f.Add("You are an іdіot, a m0r0n: i d i o t! ½ ＯＫ \xff")
 	var reused Encoding
 	f.Fuzz(func(t *testing.T, text string) {
 		var fresh, plain Encoding
@@ -40,6 +43,9 @@ func FuzzEncode(f *testing.F) {
 			t.Fatalf("Encode(%q) without cache differs (-cached +uncached):\n%s", text, diff)
 		}
 		checkInvariants(t, tk, text, &fresh)
+		var folded Encoding
+		fold.Encode(text, &folded)
+		checkFoldInvariants(t, fold, text, &folded)
 		if !libraryClean(text) {
 			return
 		}

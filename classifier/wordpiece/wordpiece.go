@@ -62,6 +62,11 @@ type Options struct {
 	// means DefaultCacheSize; a negative value disables the cache. The cache
 	// never changes the output, only the speed.
 	CacheSize int
+	// Fold folds the text with textnorm before tokenizing it (lookalike
+	// letters, invisible characters, leetspeak, spaced-out spelling), so
+	// disguised words meet the plain ones. Offsets still refer to the
+	// original text. Off by default, which keeps the library's token ids.
+	Fold bool
 }
 
 // Tokenizer splits text into BERT-uncased WordPiece tokens. It is immutable
@@ -79,6 +84,7 @@ type Tokenizer struct {
 	maxFirst, maxCont int
 	unk               int32
 	cache             *cache
+	fold              bool
 }
 
 // New returns a Tokenizer for vocab, where vocab[i] is the token with id i.
@@ -119,8 +125,24 @@ func NewWithOptions(vocab []string, opts Options) (*Tokenizer, error) {
 	if size > 0 {
 		t.cache = newCache(size)
 	}
+	t.fold = opts.Fold
 	return t, nil
 }
+
+// WithFold returns a Tokenizer like t that folds text (see Options.Fold) or
+// not. It shares t's vocabulary and cache, which map normalized words to
+// pieces whichever way the words were found, so it is cheap.
+func (t *Tokenizer) WithFold(fold bool) *Tokenizer {
+	if t.fold == fold {
+		return t
+	}
+	c := *t
+	c.fold = fold
+	return &c
+}
+
+// Folds reports whether t folds text before tokenizing it.
+func (t *Tokenizer) Folds() bool { return t.fold }
 
 // ParseVocab reads a vocabulary with one token per line; the line number,
 // counting from zero, is the token's id. A trailing carriage return is

@@ -50,6 +50,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	blockNorm := autoBool("false")
 	fs.Var(&blockNorm, "block-norm", "scale words, bigrams and sub-words to unit norm separately: true, false or auto (chosen by cross-validation; write --block-norm=auto)")
 	sublinear := fs.Bool("sublinear", true, "sublinear term frequencies (1+ln tf) and unit-norm comment features")
+	fold := fs.Bool("fold", true, "fold lookalike letters, invisible characters, leetspeak and spaced-out spelling before tokenizing")
 	charMin := fs.Int("char-min", 3, "shortest character n-gram")
 	sources := fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
 	lexicon := fs.Bool("lexicon", true, "lexicon category features (profane, insult, violence, identity, slur, ...) and nearby pairs of them")
@@ -105,6 +106,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	fc.Sublinear = *sublinear
 	fc.Sentences = *sentences
 	fc.Lexicon = *lexicon
+	fc.Fold = *fold
 	if fc.CharMin > 0 {
 		fc.CharMin = *charMin
 	}
@@ -112,6 +114,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 		cfg.Candidates[i].NoSharedWords, cfg.Candidates[i].BlockNorm = fc.NoSharedWords, fc.BlockNorm
 		cfg.Candidates[i].Sublinear, cfg.Candidates[i].Sentences = fc.Sublinear, fc.Sentences
 		cfg.Candidates[i].Lexicon = fc.Lexicon
+		cfg.Candidates[i].Fold = fc.Fold
 		cfg.Candidates[i].CharMin, cfg.Candidates[i].ContextWords = fc.CharMin, fc.ContextWords
 	}
 	if blockNorm == "auto" {
