@@ -42,6 +42,7 @@ type fit struct {
 	lambda  float64
 	offsets []float64
 	cv      HeadMetrics
+	prior   float64 // binary heads: the reference prior, see Head.Prior
 }
 
 func newProblem(d *dataset, h *headData, usePen bool, sourceSigma float64) *problem {
@@ -335,6 +336,23 @@ func fitHeads(ctx context.Context, d *dataset, heads []*headData, train []Exampl
 		nw := p.dim * p.c
 		for k := range p.c {
 			x[nw+k] += beta[k]
+		}
+		if p.binary {
+			// The reference prior: the mean served probability over the head's training rows,
+			// with every source's own intercept left out as it is when serving.
+			xs := slices.Clone(x)
+			for l, g := range p.global {
+				if _, ok := d.sources[g]; ok {
+					xs[l] = 0
+				}
+			}
+			z := make([]float64, 1)
+			sum := 0.0
+			for r := range p.y {
+				p.logits(xs, r, z)
+				sum += sigmoid(z[0])
+			}
+			fits[i].prior = sum / float64(max(len(p.y), 1))
 		}
 		fits[i].w = x[:nw]
 		fits[i].bias = x[nw:]

@@ -29,6 +29,12 @@ type Head struct {
 	// were tuned on cross-validated training predictions for macro-F1; probabilities stay
 	// calibrated.
 	Offsets []float64 `json:"offsets"`
+	// Prior is, for a binary head, the reference prior its probabilities are calibrated to:
+	// the mean probability the served model gives its training comments. A model trained with
+	// per-source intercepts serves none of them, so this is no single source's base rate. A
+	// site where the attribute is more or less common shifts scores by the difference in
+	// log-odds (moderation.Policy.Priors). Zero when unknown.
+	Prior float64 `json:"prior,omitempty"`
 }
 
 // ModelInfo describes how a model was made.

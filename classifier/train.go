@@ -261,6 +261,7 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	for i, h := range heads {
 		hs[i] = h.Head
 		hs[i].Offsets = fits[i].offsets
+		hs[i].Prior = fits[i].prior
 		info.Settings["lambda."+h.Name] = strconv.FormatFloat(fits[i].lambda, 'g', -1, 64)
 		info.CV = append(info.CV, fits[i].cv)
 		if o, ok := sourceOffsets[h.Name]; ok {

@@ -112,6 +112,10 @@ type Assessment struct {
 	// Language is the text's detected language as an ISO 639 code ("en", "de"), or "" when
 	// the text was too short or had too few letters to tell.
 	Language string
+	// Priors maps each tone attribute to the reference prior the model's scores are calibrated
+	// to (the share of comments it expects to carry the attribute), when the model knows it.
+	// Policy.Adjust moves scores from these to a site's own priors.
+	Priors map[string]float64
 }
 
 // Reason is one written-out cause of a verdict, e.g. code "threshold.insult" with message

@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -29,6 +30,12 @@ type Policy struct {
 	// needs AutoReject like every other rejection; Approve lets it through with the reason
 	// still listed.
 	UnsupportedLanguage Verdict
+	// Priors maps a tone attribute to the share of this site's comments expected to carry it.
+	// The model's scores are calibrated to a reference prior of its own (Assessment.Priors);
+	// a site whose readers are more or less often toxic than that sets its share here, and
+	// every score of the attribute moves by the difference in log-odds (Adjust). Empty: the
+	// model's reference prior.
+	Priors map[string]float64
 }
 
 // DefaultPolicy returns the policy a new site starts with. The thresholds were chosen by
@@ -74,6 +81,11 @@ func (p Policy) Validate() error {
 			if len(NormalizeWords(w)) == 0 {
 				return invalid(list.field, "entry %q has no letters or digits", w)
 			}
+		}
+	}
+	for _, attr := range sortedKeys(p.Priors) {
+		if t := p.Priors[attr]; !(t > 0 && t < 1) {
+			return invalid("priors."+attr, "prior %v must be in (0, 1)", t)
 		}
 	}
 	for _, code := range p.Languages {
@@ -269,3 +281,32 @@ func CleanWordList(list []string) []string {
 	}
 	return out
 }
+
+// Adjust returns a with its tone scores moved from the model's reference priors to the site's
+// (Priors): for an attribute with both, logit(score) + logit(site prior) − logit(model prior).
+// Bayes' rule for a change of base rate, it keeps the order of comments and moves every score
+// of the attribute alike. Attributes without either prior are left as they are.
+func (p Policy) Adjust(a Assessment) Assessment {
+	if len(p.Priors) == 0 || len(a.Priors) == 0 {
+		return a
+	}
+	tone := make(map[string]float64, len(a.Scores.Tone))
+	for attr, score := range a.Scores.Tone {
+		site, ok1 := p.Priors[attr]
+		ref, ok2 := a.Priors[attr]
+		if ok1 && ok2 && ref > 0 && ref < 1 && site > 0 && site < 1 {
+			score = sigmoid(logit(score) + logit(site) - logit(ref))
+		}
+		tone[attr] = score
+	}
+	a.Scores.Tone = tone
+	return a
+}
+
+// logit is the log-odds of p, clamped away from 0 and 1 so that it stays finite.
+func logit(p float64) float64 {
+	p = math.Min(math.Max(p, 1e-9), 1-1e-9)
+	return math.Log(p / (1 - p))
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

@@ -191,3 +191,36 @@ func TestInputErrorMessage(t *testing.T) {
 		t.Errorf("Error() = %q", err.Error())
 	}
 }
+
+func TestPolicyAdjust(t *testing.T) {
+	a := Assessment{Scores: Scores{Tone: map[string]float64{"toxicity": 0.5, "insult": 0.2}},
+		Priors: map[string]float64{"toxicity": 0.2, "insult": 0.1}}
+	tests := []struct {
+		name   string
+		priors map[string]float64
+		want   map[string]float64
+	}{
+		{"no site priors", nil, map[string]float64{"toxicity": 0.5, "insult": 0.2}},
+		{"same as the model's", map[string]float64{"toxicity": 0.2}, map[string]float64{"toxicity": 0.5, "insult": 0.2}},
+		// Odds 1 × (0.05/0.95)/(0.2/0.8) = 0.2105… → p = 0.1739…
+		{"rarer on this site", map[string]float64{"toxicity": 0.05}, map[string]float64{"toxicity": 0.17391, "insult": 0.2}},
+		// Odds 0.25 × (0.5/0.5)/(0.1/0.9) = 2.25 → p = 0.6923…
+		{"commoner on this site", map[string]float64{"insult": 0.5}, map[string]float64{"toxicity": 0.5, "insult": 0.69231}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Policy{Priors: tt.priors}.Adjust(a).Scores.Tone
+			for attr, want := range tt.want {
+				if d := got[attr] - want; d > 1e-4 || d < -1e-4 {
+					t.Errorf("%s = %.5f, want %.5f", attr, got[attr], want)
+				}
+			}
+		})
+	}
+	if a.Scores.Tone["toxicity"] != 0.5 {
+		t.Errorf("Adjust changed its argument's scores")
+	}
+	if err := (Policy{Priors: map[string]float64{"toxicity": 1}}).Validate(); err == nil {
+		t.Errorf("Validate accepted a prior of 1")
+	}
+}

@@ -339,6 +339,7 @@ func (r *Rescorer) rescoreOne(it RescoreItem, a *Article) (RescoreResult, error)
 	if err != nil {
 		return RescoreResult{}, err
 	}
+	as = r.Policy.Adjust(as)
 	verdict, reasons := r.Policy.Evaluate(it.Text, as, rescoreMode(a.Mode, it.Reasons))
 	if ok && (verdict != Approve || verdict != it.MachineVerdict) {
 		// Worth explaining: a moderator will see it, or the report lists why it changed.

@@ -169,7 +169,9 @@ func (s *Service) Submit(ctx context.Context, scope string, sub Submission) (Com
 	if err != nil {
 		return Comment{}, false, fmt.Errorf("submit: assess: %w", err)
 	}
-	verdict, reasons := s.Policy().Evaluate(sub.Text, a, article.Mode)
+	pol := s.Policy()
+	a = pol.Adjust(a)
+	verdict, reasons := pol.Evaluate(sub.Text, a, article.Mode)
 	c := Comment{
 		ArticleID:      article.ID,
 		Author:         sub.Author,
@@ -223,7 +225,9 @@ func (s *Service) Score(ctx context.Context, text, context string) (Assessment, 
 	if err != nil {
 		return Assessment{}, "", nil, fmt.Errorf("score: %w", err)
 	}
-	v, reasons := s.Policy().Evaluate(text, a, ModeAuto)
+	pol := s.Policy()
+	a = pol.Adjust(a)
+	v, reasons := pol.Evaluate(text, a, ModeAuto)
 	return a, v, reasons, nil
 }
 

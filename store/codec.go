@@ -38,6 +38,8 @@ type policyJSON struct {
 	// check off (an empty list) stays off.
 	Languages           *[]string `json:"languages"`
 	UnsupportedLanguage *string   `json:"unsupported_language"`
+	// Priors is absent in policies saved before it existed: no site priors.
+	Priors map[string]float64 `json:"priors,omitempty"`
 }
 
 func encodeReasons(rs []moderation.Reason) (string, error) {
@@ -145,7 +147,7 @@ func encodePolicy(p moderation.Policy) (string, error) {
 	unsupported := string(p.UnsupportedLanguage)
 	return marshal(policyJSON{Hold: p.Hold, Reject: p.Reject, AutoReject: p.AutoReject,
 		BannedWords: p.BannedWords, SuspectWords: p.SuspectWords,
-		Languages: &langs, UnsupportedLanguage: &unsupported})
+		Languages: &langs, UnsupportedLanguage: &unsupported, Priors: p.Priors})
 }
 
 func decodePolicy(s string) (moderation.Policy, error) {
@@ -156,7 +158,7 @@ func decodePolicy(s string) (moderation.Policy, error) {
 	def := moderation.DefaultPolicy()
 	p := moderation.Policy{Hold: j.Hold, Reject: j.Reject, AutoReject: j.AutoReject,
 		BannedWords: j.BannedWords, SuspectWords: j.SuspectWords,
-		Languages: def.Languages, UnsupportedLanguage: def.UnsupportedLanguage}
+		Languages: def.Languages, UnsupportedLanguage: def.UnsupportedLanguage, Priors: j.Priors}
 	if j.Languages != nil {
 		p.Languages = nil
 		if len(*j.Languages) > 0 {

@@ -13,7 +13,19 @@ const explainTopK = 8
 // modelClassifier adapts a classifier.Model to moderation.Classifier. The classifier package
 // knows nothing of the domain; this is the one place the two meet.
 type modelClassifier struct {
-	m *classifier.Model
+	m      *classifier.Model
+	priors map[string]float64 // each binary head's reference prior, when the model records it
+}
+
+// newModelClassifier adapts m.
+func newModelClassifier(m *classifier.Model) modelClassifier {
+	c := modelClassifier{m: m, priors: map[string]float64{}}
+	for _, h := range m.Heads() {
+		if h.Binary && h.Prior > 0 && h.Prior < 1 {
+			c.priors[h.Name] = h.Prior
+		}
+	}
+	return c
 }
 
 var _ moderation.QuickClassifier = modelClassifier{}
@@ -51,6 +63,12 @@ func (c modelClassifier) assessment(p classifier.Prediction) moderation.Assessme
 		switch {
 		case h.Binary:
 			a.Scores.Tone[h.Name] = h.Positive()
+			if prior := c.priors[h.Name]; prior > 0 {
+				if a.Priors == nil {
+					a.Priors = make(map[string]float64, len(c.priors))
+				}
+				a.Priors[h.Name] = prior
+			}
 		case h.Name == "stance":
 			a.Scores.Stance = make(map[moderation.Stance]float64, len(h.Classes))
 			for i, class := range h.Classes {
@@ -77,5 +95,5 @@ func loadClassifier(path string) (moderation.Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return modelClassifier{m: m}, nil
+	return newModelClassifier(m), nil
 }

@@ -18,7 +18,7 @@ func loadClassifierBytes(data []byte) (moderation.Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load model: %w", err)
 	}
-	return modelClassifier{m: m}, nil
+	return newModelClassifier(m), nil
 }
 
 // registryLoader turns a registered model's file into a classifier; tests replace it.
