@@ -45,6 +45,7 @@ type policyForm struct {
 type thresholdRow struct {
 	Name         string
 	Hold, Reject float64
+	Prior        float64 // the site's expected share of comments with the attribute; 0: the model's
 }
 
 // previewView is what a proposed policy would change.
@@ -100,7 +101,7 @@ func formOf(p moderation.Policy) policyForm {
 		f.Unsupported = moderation.Hold
 	}
 	for _, head := range moderation.ToneAttributes {
-		f.Rows = append(f.Rows, thresholdRow{Name: head, Hold: p.Hold[head], Reject: p.Reject[head]})
+		f.Rows = append(f.Rows, thresholdRow{Name: head, Hold: p.Hold[head], Reject: p.Reject[head], Prior: p.Priors[head]})
 	}
 	return f
 }
@@ -126,6 +127,16 @@ func readPolicy(c *gin.Context) (moderation.Policy, error) {
 				return p, errBadForm(t.field, "must be a number between 0 and 1")
 			}
 			t.into[head] = x
+		}
+		if s := strings.TrimSpace(c.PostForm("prior." + head)); s != "" {
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return p, errBadForm("prior."+head, "must be a number between 0 and 1")
+			}
+			if p.Priors == nil {
+				p.Priors = map[string]float64{}
+			}
+			p.Priors[head] = x
 		}
 	}
 	return p, nil
@@ -249,6 +260,15 @@ func policyChanges(old, p moderation.Policy) []string {
 		}
 		if old.Reject[head] != p.Reject[head] {
 			out = append(out, fmt.Sprintf("%s reject threshold %s → %s", head, show(old.Reject[head]), show(p.Reject[head])))
+		}
+		if old.Priors[head] != p.Priors[head] {
+			showPrior := func(x float64) string {
+				if x == 0 {
+					return "the model's"
+				}
+				return fmt.Sprintf("%.3f", x)
+			}
+			out = append(out, fmt.Sprintf("%s prior %s → %s", head, showPrior(old.Priors[head]), showPrior(p.Priors[head])))
 		}
 	}
 	if old.AutoReject != p.AutoReject {
