@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -52,13 +51,10 @@ func runImport(ctx context.Context, args []string, e env) (err error) {
 	every := fs.Duration("progress-interval", 2*time.Second, "time between progress lines when stderr is not a terminal")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to `FILE`")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	files := fs.Args()
 	if len(files) == 0 {
 		fmt.Fprintln(e.stderr, "usage: tribune import --db PATH FILE...")
 		return errUsage

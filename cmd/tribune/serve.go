@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -23,6 +24,8 @@ type serveConfig struct {
 	Model string
 	Quiet bool
 	Demo  bool
+	// DemoForce lets --demo load into a database that holds other data.
+	DemoForce bool
 	// SecureCookies marks dashboard cookies Secure behind a TLS-terminating proxy.
 	SecureCookies bool
 }
@@ -38,11 +41,15 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	if err != nil {
 		return err
 	}
+	existed := fileExists(cfg.DB)
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
+	if !existed {
+		fmt.Fprintf(e.stderr, "tribune: created database %s\n", cfg.DB)
+	}
 	clf, pinned, err := chooseClassifier(ctx, db, cfg.Model, loadRegistered) // --model, else the registry's active model
 	if err != nil {
 		return err
@@ -52,6 +59,9 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	if cfg.Demo {
+		if err := checkDemoTarget(ctx, db, cfg); err != nil {
+			return err
+		}
 		if _, err := loadDemo(ctx, svc, db, e.stderr); err != nil { // see cmd/tribune/demo.go
 			return err
 		}
@@ -107,11 +117,22 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&cfg.Model, "model", e.getenv("TRIBUNE_MODEL"), "model `file` (env TRIBUNE_MODEL; default: the embedded model)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "do not log every request")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark dashboard cookies Secure (behind a TLS-terminating proxy)")
-	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set and print a demo admin's login (idempotent)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set into its own database ("+demoDB+" unless --db is given) and print a demo admin's login (idempotent)")
+	fs.BoolVar(&cfg.DemoForce, "demo-force", false, "let --demo load into a database that already holds other comments or API keys")
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
+	if cfg.Demo && e.getenv("TRIBUNE_DB") == "" && !flagSet(fs, "db") {
+		cfg.DB = demoDB // the demo never lands in the default (real) database by accident
+	}
 	return cfg, nil
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // envOr returns the environment variable name, or def when it is unset or empty.

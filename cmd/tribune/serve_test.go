@@ -26,10 +26,23 @@ func cliRun(t *testing.T, stdin string, args ...string) (string, string, error) 
 	return stdout.String(), stderr.String(), err
 }
 
+// initDB creates the database at path with tribune init, unless it exists: the account
+// commands refuse a database that does not exist.
+func initDB(t *testing.T, path string) {
+	t.Helper()
+	if fileExists(path) {
+		return
+	}
+	if _, errOut, err := cliRun(t, "", "init", "--db", path); err != nil {
+		t.Fatalf("init: %v\n%s", err, errOut)
+	}
+}
+
 // newAPIKey creates an API key in the database at path with tribune apikey create, and returns
 // the last line of its output.
 func newAPIKey(t *testing.T, path string) string {
 	t.Helper()
+	initDB(t, path)
 	out, errOut, err := cliRun(t, "", "apikey", "create", "--db", path, "--name", "test site")
 	if err != nil {
 		t.Fatalf("apikey create: %v\n%s", err, errOut)
