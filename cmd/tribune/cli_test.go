@@ -30,7 +30,7 @@ func TestFlagsAfterPositionalArguments(t *testing.T) {
 	t.Chdir(dir) // a default ./tribune.db, if one were created, would show here
 	db := filepath.Join(dir, "imp.db")
 	in := writeJSONL(t, dir, "imp.jsonl",
-		`{"article_id":"a1","author_id":"u1","text":"first comment","external_id":"1"}`)
+		`{"article_id":"a1","author":{"id":"u1"},"text":"first comment","external_id":"1"}`)
 	if _, errOut, err := cliRun(t, "", "import", in, "--db", db, "--quiet"); err != nil {
 		t.Fatalf("import FILE --db: %v\n%s", err, errOut)
 	}
