@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	site.POST("/comments", s.postComment)
 	site.GET("/comments/:id", s.getComment)
 	site.POST("/score", s.score)
+	site.GET("/changes", s.changes)
 
 	// Moderators, with sessions.
 	mod := api.Group("", s.requireModerator)

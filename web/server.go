@@ -40,6 +40,10 @@ type Options struct {
 	// again, which is also how long a revoked key may keep working. 0 means
 	// DefaultKeyCacheTTL; a negative value turns the cache off.
 	KeyCacheTTL time.Duration
+	// Changes serves GET /api/v1/changes; nil answers it 404.
+	Changes *moderation.Changes
+	// Version is the running release, shown by GET /healthz.
+	Version string
 	// Feedback records Perspective comments:suggestscore suggestions; nil answers them 501.
 	Feedback *moderation.FeedbackService
 	// SecureCookies marks the dashboard's cookies Secure even on plain HTTP requests, for a

@@ -26,12 +26,13 @@ var groups = map[string][]string{
 // positionalArgs names the positional arguments of each flag set (by its name without the
 // "tribune " prefix), for usage lines.
 var positionalArgs = map[string]string{
-	"import":         "FILE...",
-	"model import":   "FILE",
-	"model activate": "VERSION|embedded",
-	"apikey revoke":  "ID",
-	"webhook remove": "ID",
-	"backup":         "DEST",
+	"import":             "FILE...",
+	"model import":       "FILE",
+	"model activate":     "VERSION|embedded",
+	"apikey revoke":      "ID",
+	"webhook remove":     "ID",
+	"webhook deliveries": "ID",
+	"backup":             "DEST",
 }
 
 // databaseCommands are the commands that work on an existing database: a --db that names no

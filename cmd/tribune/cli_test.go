@@ -75,6 +75,7 @@ func TestHelpExitsZeroAndNamesArguments(t *testing.T) {
 		{[]string{"model", "import", "x.tribune", "-h"}, []string{"usage: tribune model import [flags] FILE"}},
 		{[]string{"feedback", "-h"}, []string{"usage: tribune feedback export"}},
 		{[]string{"backup", "-h"}, []string{"usage: tribune backup [flags] DEST"}},
+		{[]string{"webhook", "-h"}, []string{"usage: tribune webhook add", "--secret", "usage: tribune webhook deliveries [flags] ID"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -114,6 +115,7 @@ func TestMissingDatabaseIsAnError(t *testing.T) {
 		{"feedback", "export", "--db", missing},
 		{"rescore", "--db", missing},
 		{"backup", "--db", missing, filepath.Join(dir, "copy.db")},
+		{"webhook", "list", "--db", missing},
 	} {
 		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
 			_, _, err := cliRun(t, "", args...)

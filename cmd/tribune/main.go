@@ -61,6 +61,7 @@ func commands() map[string]command {
 		"version": {"print the version", runVersion},
 		"init":    {"create a database (or bring its schema up to date)", runInit},
 		"backup":  {"write a consistent copy of a live database (VACUUM INTO)", runBackup},
+		"webhook": {"manage the endpoints verdicts and decisions are delivered to (add, list, remove, deliveries)", runWebhook},
 	}
 }
 

@@ -72,7 +72,12 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		watchRegistry(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
 	}
 	srv := web.New(svc, web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
-		Feedback: moderation.NewFeedbackService(db)})
+		Feedback: moderation.NewFeedbackService(db), Changes: moderation.NewChanges(db), Version: buildVersion()})
+	dispatcher := moderation.NewDispatcher(db, web.EncodeWebhookBody, logger)
+	dctx, stopDispatch := context.WithCancel(ctx)
+	dispatched := make(chan struct{})
+	go func() { defer close(dispatched); dispatcher.Run(dctx) }() // webhooks: see docs/operations.md
+	defer func() { stopDispatch(); <-dispatched }()               // before the database closes
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
