@@ -83,6 +83,20 @@ func TestServeDeliversWebhooks(t *testing.T) {
 	if !strings.Contains(out, " 200 ") {
 		t.Errorf("webhook deliveries = %q", out)
 	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"tribune_model_info{version=", "tribune_queue_depth 0", "tribune_verdicts_total{",
+		`tribune_webhook_backlog_events{webhook="1"} 0`, `tribune_webhook_deliveries_total{outcome="ok",webhook="1"} 1`,
+		"tribune_scoring_duration_seconds_count 1", "tribune_sqlite_write_batch_size_count 1",
+		`tribune_http_requests_total{method="POST",route="/api/v1/comments",status="201"} 1`} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v\n%s", err, logs.String())
