@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -251,5 +252,44 @@ func TestActivateEmbeddedModel(t *testing.T) {
 	}
 	if err := w.check(ctx); err != nil || svc.Classifier().Version() != (moderationtest.FakeClassifier{}).Version() {
 		t.Errorf("after activate embedded: model %s, %v; want the embedded one", svc.Classifier().Version(), err)
+	}
+}
+
+func TestImportFindings(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "imp.db")
+	numeric := writeJSONL(t, dir, "numeric.jsonl",
+		`{"article_id":42,"author":{"id":7},"text":"an article id given as a number","external_id":1}`,
+		`{"article_id":42,"author":{"id":7},"text":"and a second comment","external_id":2}`)
+	_, errOut, err := cliRun(t, "", "import", numeric, "--db", db, "--progress-interval", "0")
+	if err != nil {
+		t.Fatalf("import with a numeric article_id: %v\n%s", err, errOut)
+	}
+	if rows := commentRows(t, db); len(rows) != 2 || rows[0][0] != "42" {
+		t.Errorf("rows = %v, want two on article 42", rows)
+	}
+	if !strings.Contains(errOut, "2 comments (100%)") {
+		t.Errorf("progress does not end with the count:\n%s", errOut)
+	}
+
+	if _, _, err := cliRun(t, "", "import", numeric, "--db", db, "--format", "disqus"); err == nil ||
+		!strings.Contains(err.Error(), "looks like jsonl") {
+		t.Errorf("--format disqus on JSON Lines: err = %v, want a refusal", err)
+	}
+
+	var readme []string
+	for i := range 300 {
+		readme = append(readme, fmt.Sprintf("Line %d of a README, not JSON.", i))
+	}
+	_, errOut, err = cliRun(t, "", "import", writeJSONL(t, dir, "README.md", readme...), "--db", db, "--quiet")
+	if err == nil || !strings.Contains(err.Error(), "all invalid") {
+		t.Errorf("importing a README: err = %v, want a failure", err)
+	}
+	if n := strings.Count(errOut, "skipped row"); n > maxShownErrors {
+		t.Errorf("importing a README printed %d row messages, want at most %d", n, maxShownErrors)
+	}
+	_, _, err = cliRun(t, "", "import", writeJSONL(t, dir, "short.txt", "not json", "nor this"), "--db", db, "--quiet")
+	if err == nil || !strings.Contains(err.Error(), "no valid rows") {
+		t.Errorf("importing a short text file: err = %v, want a failure", err)
 	}
 }
