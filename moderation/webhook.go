@@ -173,8 +173,15 @@ func (d *Dispatcher) Run(ctx context.Context) {
 	t := time.NewTicker(d.Interval)
 	defer t.Stop()
 	for {
-		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+		n, err := d.DeliverDue(ctx)
+		if err != nil && ctx.Err() == nil {
 			d.Log.Error("webhooks", "err", err)
+		}
+		if n >= d.Batch && err == nil && ctx.Err() == nil {
+			// A full batch means a backlog: send the next one now rather than one per poll.
+			// Smaller batches wait for the poll, which bounds the write transactions that
+			// delivery adds to the comment writer's.
+			continue
 		}
 		select {
 		case <-ctx.Done():
