@@ -103,3 +103,36 @@ func TestWebhookCursorAndDeliveryLog(t *testing.T) {
 		t.Errorf("removing twice: %v, want ErrNotFound", err)
 	}
 }
+
+func TestRescoreWritesEventsForChangedVerdicts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := newDB(t)
+	mustArticle(t, db, "a1")
+	changed := mustInsert(t, db, newComment("a1", moderation.Hold, 0.9))
+	nc := newComment("a1", moderation.Approve, 0.1)
+	nc.IdempotencyKey = "second"
+	same := mustInsert(t, db, nc)
+	cp := moderation.RescoreCheckpoint{Key: "k", ModelVersion: "m2", StartedAt: t0, UpdatedAt: t0}
+	if err := db.StartRescore(ctx, cp); err != nil {
+		t.Fatal(err)
+	}
+	as := assessment(0.1)
+	as.ModelVersion = "m2"
+	cp.LastID, cp.Processed = same.ID, 2
+	ok := []moderation.Reason{{Code: "ok", Message: "fine"}}
+	if err := db.ApplyRescore(ctx, moderation.RescoreWrite{Checkpoint: cp, Results: []moderation.RescoreResult{
+		{ID: changed.ID, Assessment: as, Verdict: moderation.Approve, Changed: true, Old: moderation.Hold, Reasons: ok},
+		{ID: same.ID, Assessment: as, Verdict: moderation.Approve, Old: moderation.Approve, Reasons: ok},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := db.Events(ctx, 2, "", 10) // after the two submissions' events
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].CommentID != changed.ID || evs[0].Status != moderation.Approve ||
+		evs[0].ModelVersion != "m2" || evs[0].ArticleID != "a1" || len(evs[0].Reasons) != 1 {
+		t.Errorf("events after the rescore = %+v, want one approve event for comment %d", evs, changed.ID)
+	}
+}
