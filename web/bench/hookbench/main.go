@@ -44,8 +44,8 @@ func main() {
 	fmt.Printf("webhooks on:  %d comments in %s, %.0f comments/s; all %d events acknowledged %.1fs after the load ended\n",
 		on.sent, *duration, on.rate(), on.acked, on.drain.Seconds())
 	down := phase(*bin, hook, *duration, *conns, rv, *outage)
-	fmt.Printf("receiver down for the first %s: %d comments, %.0f comments/s; outbox drained %.1fs after the load ended (%.1fs after the receiver came back)\n",
-		*outage, down.sent, down.rate(), down.drain.Seconds(), down.drain.Seconds()+(*duration-*outage).Seconds())
+	fmt.Printf("receiver down for the first %s: %d comments, %.0f comments/s; the %d events of the outage acknowledged %.1fs after the receiver came back; all acknowledged %.1fs after the load ended\n",
+		*outage, down.sent, down.rate(), down.backlog, down.caughtUp.Seconds(), down.drain.Seconds())
 }
 
 // receiver acknowledges webhook batches and counts the events, or drops connections while down.
@@ -65,8 +65,8 @@ func (rv *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 type result struct {
-	sent, acked int64
-	dur, drain  time.Duration
+	sent, acked, backlog int64
+	dur, drain, caughtUp time.Duration
 }
 
 func (r result) rate() float64 { return float64(r.sent) / r.dur.Seconds() }
@@ -107,10 +107,20 @@ func phase(bin, hook string, d time.Duration, conns int, rv *receiver, outage ti
 	rv.down.Store(outage > 0)
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	if outage > 0 {
-		time.AfterFunc(outage, func() { rv.down.Store(false) })
-	}
 	var sent atomic.Int64
+	var backlog atomic.Int64 // comments stored while the receiver was down
+	caughtUp := make(chan time.Duration, 1)
+	if outage > 0 {
+		time.AfterFunc(outage, func() {
+			backlog.Store(sent.Load())
+			rv.down.Store(false)
+			back := time.Now()
+			for rv.acked.Load() < backlog.Load() {
+				time.Sleep(20 * time.Millisecond)
+			}
+			caughtUp <- time.Since(back)
+		})
+	}
 	var wg sync.WaitGroup
 	start := time.Now()
 	for c := range conns {
@@ -127,6 +137,9 @@ func phase(bin, hook string, d time.Duration, conns int, rv *receiver, outage ti
 	res := result{sent: sent.Load(), dur: time.Since(start)}
 	if hook == "" {
 		return res
+	}
+	if outage > 0 {
+		res.caughtUp, res.backlog = <-caughtUp, backlog.Load()
 	}
 	end := time.Now()
 	for rv.acked.Load() < res.sent {
