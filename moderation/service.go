@@ -36,6 +36,18 @@ type Service struct {
 	Now func() time.Time
 	// Lease is how long a claim holds a comment for one moderator.
 	Lease time.Duration
+	// Observer, when set, hears about every assessment and stored verdict (metrics). Set it
+	// before use.
+	Observer Observer
+}
+
+// Observer is told what the service did, for metrics. Calls must be cheap and safe for
+// concurrent use.
+type Observer interface {
+	// Assessed reports how long the classifier took on one comment.
+	Assessed(d time.Duration)
+	// Judged reports a stored comment's machine verdict and its reasons.
+	Judged(v Verdict, reasons []Reason)
 }
 
 // classifierBox lets an interface value live behind an atomic.Pointer.
@@ -165,9 +177,13 @@ func (s *Service) Submit(ctx context.Context, scope string, sub Submission) (Com
 			return Comment{}, false, fmt.Errorf("submit: %w", err)
 		}
 	}
+	start := time.Now()
 	a, err := s.Classifier().Assess(sub.Text, article.StanceContext())
 	if err != nil {
 		return Comment{}, false, fmt.Errorf("submit: assess: %w", err)
+	}
+	if s.Observer != nil {
+		s.Observer.Assessed(time.Since(start))
 	}
 	pol := s.Policy()
 	a = pol.Adjust(a)
@@ -184,7 +200,11 @@ func (s *Service) Submit(ctx context.Context, scope string, sub Submission) (Com
 		Reasons:        reasons,
 		Priority:       Priority(a.Scores),
 	}
-	return s.store.InsertComment(ctx, NewComment{Comment: c, IdempotencyKey: sub.IdempotencyKey, Scope: scope})
+	stored, created, err := s.store.InsertComment(ctx, NewComment{Comment: c, IdempotencyKey: sub.IdempotencyKey, Scope: scope})
+	if err == nil && created && s.Observer != nil {
+		s.Observer.Judged(stored.MachineVerdict, stored.Reasons)
+	}
+	return stored, created, err
 }
 
 func validateSubmission(sub Submission) error {

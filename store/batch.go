@@ -137,6 +137,9 @@ func (db *DB) commitBatch() bool {
 	if len(batch) == 0 {
 		return false
 	}
+	if db.OnBatch != nil {
+		db.OnBatch(len(batch))
+	}
 	err := db.writeBatch(batch)
 	for _, call := range batch {
 		if err != nil {

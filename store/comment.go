@@ -124,6 +124,12 @@ func (r *commentInsert) insert(ctx context.Context, tx *sql.Tx) (moderation.Comm
 	if err != nil {
 		return moderation.Comment{}, false, err
 	}
+	err = insertEvent(ctx, tx, moderation.Event{Kind: moderation.EventVerdict, CommentID: c.ID,
+		ArticleID: c.ArticleID, Scope: r.scope, Status: c.MachineVerdict, Verdict: c.MachineVerdict,
+		Reasons: strings.FieldsFunc(r.detail, isComma), ModelVersion: c.Assessment.ModelVersion, CreatedAt: r.now})
+	if err != nil {
+		return moderation.Comment{}, false, err
+	}
 	return c, true, nil
 }
 

@@ -41,6 +41,9 @@ var _ moderation.Store = (*DB)(nil)
 type DB struct {
 	// Now is the clock; it defaults to time.Now and may be replaced before use (tests).
 	Now func() time.Time
+	// OnBatch, when set, is told the size of every batch of comment inserts committed in one
+	// transaction (metrics). Set it before use.
+	OnBatch func(n int)
 
 	path string
 	// write has one connection: SQLite has one writer, and queueing in Go is fairer and faster

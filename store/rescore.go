@@ -207,7 +207,7 @@ const rowsPerStatement = 100
 
 // ApplyRescore writes one batch in one transaction: a score row per result (replacing one of
 // the same model version), the new machine verdict, reasons, priority, status and stance of
-// every undecided comment, a "rescored" audit row for each changed verdict, the batch's
+// every undecided comment, a "rescored" audit row and an event for each changed verdict, the batch's
 // tally and the checkpoint. The verdict update skips any comment that has a decision when the
 // transaction runs, so a moderator deciding during a rescore keeps the last word.
 func (db *DB) ApplyRescore(ctx context.Context, w moderation.RescoreWrite) error {
@@ -310,6 +310,16 @@ func writeVerdicts(ctx context.Context, tx *sql.Tx, rows []rescoreRow, now strin
 			WHERE c.decision_id IS NULL`, append([]any{string(moderation.AuditRescored), now}, args...)...)
 		if err != nil {
 			return fmt.Errorf("audit rescored: %w", translate(err))
+		}
+		// A changed verdict is news for the site too: an event in the same transaction (events
+		// keep reason codes space-separated).
+		_, err = tx.ExecContext(ctx, `INSERT INTO events
+			(kind, comment_id, article_id, scope, status, verdict, reasons, model_version, created_at)
+			SELECT ?, c.id, c.article_id, c.scope, v.column2, v.column2, replace(v.column3, ',', ' '), v.column4, ?
+			FROM (VALUES `+placeholders(hi-lo, 4)+`) AS v JOIN comments c ON c.id = v.column1
+			WHERE c.decision_id IS NULL`, append([]any{string(moderation.EventVerdict), now}, args...)...)
+		if err != nil {
+			return fmt.Errorf("events of rescored comments: %w", translate(err))
 		}
 		return nil
 	})

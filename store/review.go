@@ -162,9 +162,9 @@ func (db *DB) Decide(ctx context.Context, d moderation.Decision) (moderation.Dec
 	at := formatTime(d.CreatedAt)
 	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var prev sql.NullInt64
-		var modelVersion string
-		if err := tx.QueryRowContext(ctx, `SELECT decision_id, model_version FROM comments WHERE id = ?`,
-			d.CommentID).Scan(&prev, &modelVersion); err != nil {
+		var modelVersion, articleID, scope string
+		if err := tx.QueryRowContext(ctx, `SELECT decision_id, model_version, article_id, scope FROM comments WHERE id = ?`,
+			d.CommentID).Scan(&prev, &modelVersion, &articleID, &scope); err != nil {
 			return fmt.Errorf("comment %d: %w", d.CommentID, translate(err))
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT name FROM moderators WHERE id = ?`,
@@ -204,10 +204,16 @@ func (db *DB) Decide(ctx context.Context, d moderation.Decision) (moderation.Dec
 		if d.Note != "" {
 			detail += ": " + d.Note
 		}
-		return insertAudit(ctx, tx, auditRow{
+		if err := insertAudit(ctx, tx, auditRow{
 			commentID: d.CommentID, action: action, moderatorID: d.ModeratorID, verdict: d.Verdict,
 			detail: detail, modelVersion: modelVersion, at: d.CreatedAt,
-		})
+		}); err != nil {
+			return err
+		}
+		return insertEvent(ctx, tx, moderation.Event{Kind: moderation.EventDecision, CommentID: d.CommentID,
+			ArticleID: articleID, Scope: scope, Status: d.Verdict, Verdict: d.Verdict,
+			Reasons: []string{string(d.Reason)}, Moderator: d.ModeratorName, ModelVersion: modelVersion,
+			CreatedAt: d.CreatedAt})
 	})
 	if err != nil {
 		return moderation.Decision{}, fmt.Errorf("decide comment %d: %w", d.CommentID, err)

@@ -20,7 +20,7 @@ func TestHealthz(t *testing.T) {
 	f := newFixture(t)
 	var got healthResponse
 	f.doJSON(http.MethodGet, "/healthz", "", nil, http.StatusOK, &got)
-	if diff := cmp.Diff(healthResponse{Status: "ok"}, got); diff != "" {
+	if diff := cmp.Diff(healthResponse{Status: "ok", Version: "v-test"}, got); diff != "" {
 		t.Errorf("healthz (-want +got):\n%s", diff)
 	}
 	if id := f.do(http.MethodGet, "/healthz", "", "").Header().Get("X-Request-ID"); id == "" {

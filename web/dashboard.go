@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -118,7 +119,10 @@ var templateFuncs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
 	"ago": ago,
-	"sub": func(a, b int) int { return a - b },
+	// pathseg escapes an ID as one path segment: article IDs may be URLs, whose slashes
+	// html/template would otherwise leave as path separators.
+	"pathseg": url.PathEscape,
+	"sub":     func(a, b int) int { return a - b },
 	// verdicts reads a count by verdict name (templates cannot spell a moderation.Verdict).
 	"verdicts": func(m map[moderation.Verdict]int, v string) int { return m[moderation.Verdict(v)] },
 	"label":    func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },

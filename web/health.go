@@ -10,7 +10,8 @@ import (
 
 // healthResponse is the body of GET /healthz.
 type healthResponse struct {
-	Status string `json:"status"`
+	Status  string `json:"status"`
+	Version string `json:"version,omitempty"`
 }
 
 // healthTimeout bounds the database check, so a wedged database answers 503 rather than hanging
@@ -24,8 +25,8 @@ func (s *Server) health(c *gin.Context) {
 	defer cancel()
 	if err := s.opts.HealthCheck(ctx); err != nil {
 		s.log.Error("health check failed", "error", err.Error())
-		c.JSON(http.StatusServiceUnavailable, healthResponse{Status: "unavailable"})
+		c.JSON(http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Version: s.opts.Version})
 		return
 	}
-	c.JSON(http.StatusOK, healthResponse{Status: "ok"})
+	c.JSON(http.StatusOK, healthResponse{Status: "ok", Version: s.opts.Version})
 }

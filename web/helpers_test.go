@@ -65,7 +65,7 @@ func newFixture(t testing.TB) *fixture {
 	sw := &syncWriter{w: &logBuf}
 	logger := slog.New(slog.NewTextHandler(sw, nil))
 	f := &fixture{t: t, svc: svc, db: db, logBuf: &logBuf, logMu: &sw.mu,
-		srv: New(svc, Options{Logger: logger, SkipRequestLog: true})}
+		srv: New(svc, Options{Logger: logger, SkipRequestLog: true, Changes: moderation.NewChanges(db), Version: "v-test"})}
 	if f.key, _, err = svc.CreateAPIKey(ctx, "test"); err != nil {
 		t.Fatalf("CreateAPIKey: %v", err)
 	}

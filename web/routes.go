@@ -12,6 +12,9 @@ func (s *Server) routes() {
 	e.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
 
 	e.GET("/healthz", s.health)
+	if s.opts.Metrics != nil {
+		e.GET("/metrics", metricsHandler(s.opts.Metrics))
+	}
 
 	api := e.Group("/api/v1")
 	api.POST("/login", s.login)
@@ -25,6 +28,7 @@ func (s *Server) routes() {
 	site.POST("/comments", s.postComment)
 	site.GET("/comments/:id", s.getComment)
 	site.POST("/score", s.score)
+	site.GET("/changes", s.changes)
 
 	// Moderators, with sessions.
 	mod := api.Group("", s.requireModerator)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tribune/tribune/moderation"
 )
@@ -40,6 +41,17 @@ type Options struct {
 	// again, which is also how long a revoked key may keep working. 0 means
 	// DefaultKeyCacheTTL; a negative value turns the cache off.
 	KeyCacheTTL time.Duration
+	// Metrics, when set, receives the request metrics and is served at GET /metrics in the
+	// Prometheus text format (with whatever else is registered in it).
+	Metrics *prometheus.Registry
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose
+	// X-Forwarded-For names the client in the request log; none by default, so the log shows
+	// the connection's address.
+	TrustedProxies []string
+	// Changes serves GET /api/v1/changes; nil answers it 404.
+	Changes *moderation.Changes
+	// Version is the running release, shown by GET /healthz.
+	Version string
 	// Feedback records Perspective comments:suggestscore suggestions; nil answers them 501.
 	Feedback *moderation.FeedbackService
 	// SecureCookies marks the dashboard's cookies Secure even on plain HTTP requests, for a
@@ -54,6 +66,7 @@ type Server struct {
 	log    *slog.Logger
 	opts   Options
 	keys   *keyCache
+	http   *httpMetrics // nil without Options.Metrics
 }
 
 // New returns a server for svc with every route registered.
@@ -79,8 +92,20 @@ func New(svc *moderation.Service, opts Options) *Server {
 	s.engine.RedirectTrailingSlash = false
 	s.engine.RedirectFixedPath = false
 	s.engine.ContextWithFallback = true
+	// Route on the escaped path, so an ID with an escaped slash (an article ID that is a URL,
+	// https%3A%2F%2F...) stays one path parameter; gin unescapes the parameter's value.
+	s.engine.UseRawPath = true
+	s.engine.UnescapePathValues = true
+	// gin trusts every proxy by default, which lets any client forge its address in logs.
+	if err := s.engine.SetTrustedProxies(opts.TrustedProxies); err != nil {
+		s.log.Error("trusted proxies ignored", "error", err.Error())
+		_ = s.engine.SetTrustedProxies(nil)
+	}
+	if opts.Metrics != nil {
+		s.http = newHTTPMetrics(opts.Metrics)
+	}
 	s.engine.Use(s.recovery, s.requestID)
-	if !opts.SkipRequestLog {
+	if !opts.SkipRequestLog || s.http != nil {
 		s.engine.Use(s.requestLog)
 	}
 	s.engine.Use(s.limitBody)
@@ -120,22 +145,43 @@ func saneRequestID(id string) bool {
 	return true
 }
 
-// requestLog writes one structured line per request once it is answered.
+// requestLog writes one structured line per request once it is answered (unless
+// SkipRequestLog), and records it in the request metrics. The line names the caller (API key
+// ID and name, or moderator) but never a credential.
 func (s *Server) requestLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	elapsed := time.Since(start)
 	route := c.FullPath()
 	if route == "" {
 		route = "(no route)"
 	}
-	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+	if s.http != nil {
+		s.http.observe(route, c.Request.Method, c.Writer.Status(), elapsed)
+	}
+	if s.opts.SkipRequestLog {
+		return
+	}
+	attrs := []slog.Attr{
 		slog.String("id", c.GetString(requestIDKey)),
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
 		slog.Int("status", c.Writer.Status()),
 		slog.Int("bytes", c.Writer.Size()),
-		slog.Duration("duration", time.Since(start)),
-	)
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+		slog.String("client", c.ClientIP()),
+	}
+	if v, ok := c.Get(apiKeyKey); ok {
+		if k, ok := v.(moderation.APIKey); ok {
+			attrs = append(attrs, slog.Int64("api_key_id", k.ID), slog.String("api_key_name", k.Name))
+		}
+	}
+	if v, ok := c.Get(moderatorKey); ok {
+		if m, ok := v.(moderation.Moderator); ok {
+			attrs = append(attrs, slog.String("moderator", m.Name))
+		}
+	}
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request", attrs...)
 }
 
 // recovery turns a panic into a logged 500. Handlers do not panic by design; this is the last

@@ -63,6 +63,7 @@ func checkKey(t *testing.T, path, key string, want error) {
 
 func TestModeratorCommand(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "mods.db")
+	initDB(t, db)
 	const pw = "a long enough passphrase "
 	out, errOut, err := cliRun(t, pw+"\n", "moderator", "add", "--db", db, "--name", "ada", "--role", "admin")
 	if err != nil || !strings.Contains(out, `added admin "ada"`) {

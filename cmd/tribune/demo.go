@@ -22,6 +22,26 @@ const (
 	demoScope     = "demo"
 )
 
+// demoDB is the database "serve --demo" uses unless --db or TRIBUNE_DB names one.
+const demoDB = "tribune-demo.db"
+
+// checkDemoTarget refuses to load the demo into a database holding comments from outside the
+// demo or API keys (a real site's), unless --demo-force says so.
+func checkDemoTarget(ctx context.Context, db *store.DB, cfg serveConfig) error {
+	if cfg.DemoForce {
+		return nil
+	}
+	n, err := db.ForeignData(ctx, demoScope)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if n > 0 {
+		return fmt.Errorf("demo: %s holds %d comments or API keys that are not demo data; "+
+			"run the demo on its own database (omit --db, or give a new file) or pass --demo-force", cfg.DB, n)
+	}
+	return nil
+}
+
 // demoReport is what loadDemo did.
 type demoReport struct {
 	Stored, Existing, Decided int

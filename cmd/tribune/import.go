@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,8 +20,8 @@ import (
 
 // importLine is one JSON Lines row of tribune import. IDs may be strings or numbers.
 type importLine struct {
-	ArticleID string `json:"article_id"`
-	Text      string `json:"text"`
+	ArticleID json.RawMessage `json:"article_id"`
+	Text      string          `json:"text"`
 	Author    struct {
 		ID   json.RawMessage `json:"id"`
 		Name string          `json:"name"`
@@ -37,9 +36,16 @@ type importLine struct {
 // maxShownErrors bounds how many skipped rows are described on stderr.
 const maxShownErrors = 20
 
-// importStats counts rows the readers skipped.
+// maxLeadingInvalid stops an import whose first rows are all invalid: the file is not in
+// the format (a README, a CSV), and going on would only count thousands of errors.
+const maxLeadingInvalid = 100
+
+// formatNames describes the formats in messages.
+var formatNames = map[string]string{"jsonl": "JSON Lines (one comment object per line)", "disqus": "a Disqus XML export"}
+
+// importStats counts the rows read and the rows the readers skipped.
 type importStats struct {
-	invalid, deleted, spam int
+	valid, invalid, deleted, spam int
 }
 
 // runImport loads existing comments from JSON Lines or Disqus XML exports, idempotently.
@@ -52,13 +58,10 @@ func runImport(ctx context.Context, args []string, e env) (err error) {
 	every := fs.Duration("progress-interval", 2*time.Second, "time between progress lines when stderr is not a terminal")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (go tool pprof) to `FILE`")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	files := fs.Args()
 	if len(files) == 0 {
 		fmt.Fprintln(e.stderr, "usage: tribune import --db PATH FILE...")
 		return errUsage
@@ -110,8 +113,12 @@ func importFile(ctx context.Context, db *store.DB, path, format, scope string, b
 	}
 	cr := &countingReader{r: f}
 	br := bufio.NewReaderSize(cr, 1<<20)
+	detected := detectFormat(path, br)
 	if format == "auto" {
-		format = detectFormat(path, br)
+		format = detected
+	} else if format != detected && !strings.EqualFold(filepath.Ext(path), ".xml") {
+		// The wrong reader finds no rows and the import "succeeds" with nothing.
+		return moderation.ImportResult{}, st, fmt.Errorf("import %s: --format %s, but the file looks like %s", path, format, detected)
 	}
 	if scope == "" {
 		scope = map[string]string{"disqus": "disqus"}[format]
@@ -152,14 +159,23 @@ func importFile(ctx context.Context, db *store.DB, path, format, scope string, b
 				if !errors.As(err, &ie) {
 					return im.Result, st, err
 				}
-				if st.invalid++; st.invalid <= maxShownErrors {
+				st.invalid++
+				switch {
+				case st.invalid <= maxShownErrors:
 					fmt.Fprintf(e.stderr, "tribune import: %s: skipped row (external id %q): %v\n", path, p.row.Comment.ExternalID, err)
+				case st.invalid == maxShownErrors+1:
+					fmt.Fprintf(e.stderr, "tribune import: %s: more invalid rows are counted but not shown\n", path)
 				}
+				if st.invalid == maxLeadingInvalid && st.valid == 0 {
+					return im.Result, st, fmt.Errorf("import %s: the first %d rows are all invalid; is it %s?", path, st.invalid, formatNames[format])
+				}
+				continue
 			}
+			st.valid++
 		}
 		if prog != nil && info.Size() > 0 {
-			r := im.Result
-			prog.update(int64(r.Inserted+r.Duplicates), float64(cr.n.Load())/float64(info.Size()))
+			// Rows read, not rows written: the importer writes in batches, so its counts lag.
+			prog.update(int64(st.valid), float64(cr.n.Load())/float64(info.Size()))
 		}
 	}
 	if err := <-errc; err != nil {
@@ -170,6 +186,12 @@ func importFile(ctx context.Context, db *store.DB, path, format, scope string, b
 	}
 	if dq != nil {
 		st.deleted, st.spam = dq.Deleted, dq.Spam
+	}
+	if prog != nil {
+		prog.force(int64(st.valid), 1)
+	}
+	if st.valid == 0 && st.invalid > 0 {
+		return im.Result, st, fmt.Errorf("import %s: no valid rows (%d invalid); is it %s?", path, st.invalid, formatNames[format])
 	}
 	return im.Result, st, nil
 }
@@ -258,7 +280,7 @@ func parseImportLine(b []byte) (moderation.ImportRow, error) {
 		return moderation.ImportRow{}, fmt.Errorf("invalid JSON: %v", err)
 	}
 	row := moderation.ImportRow{
-		Comment: moderation.Comment{ArticleID: l.ArticleID, Text: l.Text,
+		Comment: moderation.Comment{ArticleID: rawID(l.ArticleID), Text: l.Text,
 			Author: moderation.Author{ID: rawID(l.Author.ID), Name: l.Author.Name}, ExternalID: rawID(l.ExternalID)},
 		ParentExternalID: rawID(l.ParentID), ArticleTitle: l.ArticleTitle, ArticleURL: l.ArticleURL,
 	}

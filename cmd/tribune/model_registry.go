@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -18,10 +17,13 @@ import (
 	"github.com/tribune/tribune/store"
 )
 
+// embeddedModel is the name "tribune model activate" takes for the model built into the binary.
+const embeddedModel = "embedded"
+
 // runModelRegistry runs "tribune model list | import FILE | activate VERSION | compare".
 func runModelRegistry(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: tribune model list | import FILE | activate VERSION | compare --model FILE --data FILE  [--db PATH]")
+		fmt.Fprintln(e.stderr, "usage: tribune model list | import FILE | activate VERSION|embedded | compare --model FILE --data FILE  [--db PATH]")
 		return errUsage
 	}
 	sub, args := args[0], args[1:]
@@ -43,13 +45,10 @@ func runModelRegistry(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stderr, "tribune model: unknown subcommand %q\n", sub)
 		return errUsage
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	pos := fs.Args()
 	want := map[string]int{"list": 0, "import": 1, "activate": 1, "compare": 0}[sub]
 	if len(pos) != want {
 		fmt.Fprintf(e.stderr, "tribune model %s: want %d argument(s), got %d\n", sub, want, len(pos))
@@ -66,6 +65,13 @@ func runModelRegistry(ctx context.Context, args []string, e env) error {
 	case "import":
 		return importModel(ctx, db, pos[0], *name, *activate, e)
 	case "activate":
+		if pos[0] == embeddedModel {
+			if err := db.DeactivateModels(ctx); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "active model: the embedded model (running servers switch within %s)\n", defaultWatchInterval)
+			return nil
+		}
 		version, err := resolveVersion(ctx, db, pos[0])
 		if err != nil {
 			return err

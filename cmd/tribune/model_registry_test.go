@@ -35,6 +35,7 @@ func TestModelCommands(t *testing.T) {
 	db := filepath.Join(dir, "t.db")
 	m1, data := trainTiny(t, dir, "m1", 1)
 	m2, _ := trainTiny(t, dir, "m2", 2)
+	initDB(t, db)
 
 	out, _, err := cliRun(t, "", "model", "list", "--db", db)
 	if err != nil || !strings.Contains(out, "no models registered") {

@@ -6,11 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
-
-	"golang.org/x/term"
 
 	"github.com/tribune/tribune/moderation"
 )
@@ -83,15 +80,15 @@ func runModerator(ctx context.Context, args []string, e env) error {
 
 // readPassword prompts twice without echo on a terminal, else reads the first line of stdin.
 func readPassword(e env) (string, error) {
-	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if readSecret, ok := secretReader(e); ok { // see cli.go: Ctrl-C ends the prompt
 		fmt.Fprint(e.stderr, "Password: ")
-		p1, err := term.ReadPassword(int(f.Fd()))
+		p1, err := readSecret()
 		fmt.Fprintln(e.stderr)
 		if err != nil {
 			return "", fmt.Errorf("read password: %w", err)
 		}
 		fmt.Fprint(e.stderr, "Repeat password: ")
-		p2, err := term.ReadPassword(int(f.Fd()))
+		p2, err := readSecret()
 		fmt.Fprintln(e.stderr)
 		if err != nil {
 			return "", fmt.Errorf("read password: %w", err)

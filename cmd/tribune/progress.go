@@ -75,6 +75,12 @@ func (p *progress) update(count int64, frac float64) {
 	fmt.Fprintf(p.w, "\r%s [%s] %3.0f%% %d %s %.0f/s ETA %s   ", p.label, bar, 100*frac, count, p.unit, rate, eta)
 }
 
+// force reports now, however recently the last report was: the final count.
+func (p *progress) force(count int64, frac float64) {
+	p.drawn = false
+	p.update(count, frac)
+}
+
 // finish ends the bar's line; the caller prints the summary.
 func (p *progress) finish() {
 	if p.tty && p.drawn {

@@ -71,6 +71,9 @@ type registryWatcher struct {
 	interval time.Duration
 	log      *slog.Logger
 	current  string // the active version last applied ("" for none)
+	// embedded loads the model built into the binary, for when no registered model is active
+	// any more; nil keeps the running model then.
+	embedded func() (moderation.Classifier, error)
 }
 
 // defaultWatchInterval is how often a server looks for a newly activated model: one indexed
@@ -80,7 +83,8 @@ const defaultWatchInterval = 3 * time.Second
 // watchRegistry starts a watcher for svc that polls until ctx ends. current is the registry
 // version the service runs now ("" when it runs the embedded model).
 func watchRegistry(ctx context.Context, reg moderation.ModelRegistry, svc classifierSetter, current string, log *slog.Logger) {
-	w := &registryWatcher{reg: reg, svc: svc, load: loadRegistered, interval: defaultWatchInterval, log: log, current: current}
+	w := &registryWatcher{reg: reg, svc: svc, load: loadRegistered, interval: defaultWatchInterval, log: log, current: current,
+		embedded: func() (moderation.Classifier, error) { return loadClassifier("") }}
 	go w.run(ctx)
 }
 
@@ -104,7 +108,19 @@ func (w *registryWatcher) run(ctx context.Context) {
 func (w *registryWatcher) check(ctx context.Context) error {
 	version, err := w.reg.ActiveModelVersion(ctx)
 	if errors.Is(err, moderation.ErrNotFound) {
-		return nil // nothing activated: keep what runs
+		if w.current == "" || w.embedded == nil {
+			return nil // nothing activated, as before: keep what runs
+		}
+		// "tribune model activate embedded" deactivated the registry: back to the built-in model.
+		c, err := w.embedded()
+		if err != nil {
+			return fmt.Errorf("load the embedded model (keeping %s): %w", w.svc.Classifier().Version(), err)
+		}
+		old := w.svc.Classifier().Version()
+		w.current = ""
+		w.svc.SetClassifier(c)
+		w.log.Info("model activated", "from", old, "to", c.Version(), "embedded", true)
+		return nil
 	}
 	if err != nil || version == w.current {
 		return err

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -23,8 +25,15 @@ type serveConfig struct {
 	Model string
 	Quiet bool
 	Demo  bool
+	// DemoForce lets --demo load into a database that holds other data.
+	DemoForce bool
 	// SecureCookies marks dashboard cookies Secure behind a TLS-terminating proxy.
 	SecureCookies bool
+	// LogFormat is json or text; Metrics serves GET /metrics; TrustedProxies (comma-separated
+	// IPs or CIDRs) may name the client in X-Forwarded-For.
+	LogFormat      string
+	Metrics        bool
+	TrustedProxies string
 }
 
 // shutdownTimeout bounds how long in-flight requests may take to finish on SIGINT/SIGTERM.
@@ -38,11 +47,15 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	if err != nil {
 		return err
 	}
+	existed := fileExists(cfg.DB)
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
+	if !existed {
+		fmt.Fprintf(e.stderr, "tribune: created database %s\n", cfg.DB)
+	}
 	clf, pinned, err := chooseClassifier(ctx, db, cfg.Model, loadRegistered) // --model, else the registry's active model
 	if err != nil {
 		return err
@@ -52,17 +65,34 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	if cfg.Demo {
+		if err := checkDemoTarget(ctx, db, cfg); err != nil {
+			return err
+		}
 		if _, err := loadDemo(ctx, svc, db, e.stderr); err != nil { // see cmd/tribune/demo.go
 			return err
 		}
 	}
 	gin.SetMode(gin.ReleaseMode)
-	logger := slog.New(slog.NewJSONHandler(e.stderr, nil))
+	logger, err := newLogger(cfg.LogFormat, e.stderr)
+	if err != nil {
+		return err
+	}
+	logger = logger.With("version", buildVersion())
 	if !pinned {
 		watchRegistry(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
 	}
-	srv := web.New(svc, web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
-		Feedback: moderation.NewFeedbackService(db)})
+	dispatcher := moderation.NewDispatcher(db, web.EncodeWebhookBody, logger)
+	opts := web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
+		Feedback: moderation.NewFeedbackService(db), Changes: moderation.NewChanges(db), Version: buildVersion(),
+		TrustedProxies: splitList(cfg.TrustedProxies)}
+	if cfg.Metrics {
+		opts.Metrics = newMetrics(svc, db, dispatcher, logger)
+	}
+	srv := web.New(svc, opts)
+	dctx, stopDispatch := context.WithCancel(ctx)
+	dispatched := make(chan struct{})
+	go func() { defer close(dispatched); dispatcher.Run(dctx) }() // webhooks: see docs/operations.md
+	defer func() { stopDispatch(); <-dispatched }()               // before the database closes
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -76,7 +106,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(e.stderr, "tribune: model %s, database %s\n", clf.Version(), cfg.DB)
+	fmt.Fprintf(e.stderr, "tribune: version %s, model %s, database %s\n", buildVersion(), clf.Version(), cfg.DB)
 	fmt.Fprintf(e.stderr, "tribune: listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -107,11 +137,36 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&cfg.Model, "model", e.getenv("TRIBUNE_MODEL"), "model `file` (env TRIBUNE_MODEL; default: the embedded model)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "do not log every request")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark dashboard cookies Secure (behind a TLS-terminating proxy)")
-	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set and print a demo admin's login (idempotent)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set into its own database ("+demoDB+" unless --db is given) and print a demo admin's login (idempotent)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(e, "TRIBUNE_LOG_FORMAT", "json"), "log `format`: json or text (env TRIBUNE_LOG_FORMAT)")
+	fs.BoolVar(&cfg.Metrics, "metrics", envOr(e, "TRIBUNE_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (env TRIBUNE_METRICS=false turns it off)")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", e.getenv("TRIBUNE_TRUSTED_PROXIES"), "comma-separated `IPs or CIDRs` of reverse proxies whose X-Forwarded-For names the client (env TRIBUNE_TRUSTED_PROXIES)")
+	fs.BoolVar(&cfg.DemoForce, "demo-force", false, "let --demo load into a database that already holds other comments or API keys")
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
+	if cfg.Demo && e.getenv("TRIBUNE_DB") == "" && !flagSet(fs, "db") {
+		cfg.DB = demoDB // the demo never lands in the default (real) database by accident
+	}
 	return cfg, nil
+}
+
+// newLogger returns the server's structured logger writing format ("json" or "text") to w.
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	}
+	return nil, fmt.Errorf("serve: --log-format must be json or text, not %q", format)
+}
+
+// flagSet reports whether the command line set the flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // envOr returns the environment variable name, or def when it is unset or empty.

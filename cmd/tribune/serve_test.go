@@ -26,10 +26,23 @@ func cliRun(t *testing.T, stdin string, args ...string) (string, string, error) 
 	return stdout.String(), stderr.String(), err
 }
 
+// initDB creates the database at path with tribune init, unless it exists: the account
+// commands refuse a database that does not exist.
+func initDB(t *testing.T, path string) {
+	t.Helper()
+	if fileExists(path) {
+		return
+	}
+	if _, errOut, err := cliRun(t, "", "init", "--db", path); err != nil {
+		t.Fatalf("init: %v\n%s", err, errOut)
+	}
+}
+
 // newAPIKey creates an API key in the database at path with tribune apikey create, and returns
 // the last line of its output.
 func newAPIKey(t *testing.T, path string) string {
 	t.Helper()
+	initDB(t, path)
 	out, errOut, err := cliRun(t, "", "apikey", "create", "--db", path, "--name", "test site")
 	if err != nil {
 		t.Fatalf("apikey create: %v\n%s", err, errOut)
@@ -159,7 +172,8 @@ func TestServeSmoke(t *testing.T) {
 }
 
 func TestServeConfig(t *testing.T) {
-	vars := map[string]string{"TRIBUNE_ADDR": "0.0.0.0:9000", "TRIBUNE_DB": "/var/lib/t.db", "TRIBUNE_MODEL": "m.tribune"}
+	vars := map[string]string{"TRIBUNE_ADDR": "0.0.0.0:9000", "TRIBUNE_DB": "/var/lib/t.db", "TRIBUNE_MODEL": "m.tribune",
+		"TRIBUNE_LOG_FORMAT": "text", "TRIBUNE_METRICS": "false", "TRIBUNE_TRUSTED_PROXIES": "10.0.0.1"}
 	e := env{stderr: io.Discard, getenv: func(k string) string { return vars[k] }}
 	for _, tc := range []struct {
 		name string
@@ -168,10 +182,12 @@ func TestServeConfig(t *testing.T) {
 		want serveConfig
 	}{
 		{"defaults", nil, env{stderr: io.Discard, getenv: func(string) string { return "" }},
-			serveConfig{Addr: "127.0.0.1:8080", DB: "tribune.db"}},
-		{"environment", nil, e, serveConfig{Addr: "0.0.0.0:9000", DB: "/var/lib/t.db", Model: "m.tribune"}},
-		{"flags over environment", []string{"--addr", ":1", "--db", "x.db", "--model", "y", "--quiet"}, e,
-			serveConfig{Addr: ":1", DB: "x.db", Model: "y", Quiet: true}},
+			serveConfig{Addr: "127.0.0.1:8080", DB: "tribune.db", LogFormat: "json", Metrics: true}},
+		{"environment", nil, e, serveConfig{Addr: "0.0.0.0:9000", DB: "/var/lib/t.db", Model: "m.tribune",
+			LogFormat: "text", TrustedProxies: "10.0.0.1"}},
+		{"flags over environment", []string{"--addr", ":1", "--db", "x.db", "--model", "y", "--quiet", "--log-format", "json",
+			"--metrics=true", "--trusted-proxies", "10.0.0.2"}, e,
+			serveConfig{Addr: ":1", DB: "x.db", Model: "y", Quiet: true, LogFormat: "json", Metrics: true, TrustedProxies: "10.0.0.2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseServe(tc.args, tc.env)

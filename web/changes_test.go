@@ -1,0 +1,59 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+func TestChangesFeed(t *testing.T) {
+	f := newFixture(t)
+	f.putArticle("a1", moderation.ModePremoderate) // every comment is held
+	c := f.postComment("a1", "u1", "A comment about the tram line.")
+	f.doJSON(http.MethodPost, fmt.Sprintf("/api/v1/comments/%d/decision", c.ID), f.alice,
+		map[string]string{"verdict": "reject", "reason": "insult"}, http.StatusCreated, nil)
+
+	var page changesResponse
+	f.doJSON(http.MethodGet, "/api/v1/changes", f.key, nil, http.StatusOK, &page)
+	want := []eventResponse{
+		{ID: 1, Type: "comment.verdict", CommentID: c.ID, ArticleID: "a1", Status: "hold", Verdict: "hold"},
+		{ID: 2, Type: "comment.decision", CommentID: c.ID, ArticleID: "a1", Status: "reject", Verdict: "reject",
+			Reasons: []string{"insult"}, Moderator: "alice"},
+	}
+	ignore := cmpopts.IgnoreFields(eventResponse{}, "CreatedAt", "ModelVersion", "Reasons")
+	if diff := cmp.Diff(want, page.Events, ignore); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	if page.Cursor != "2" || len(page.Events[1].Reasons) != 1 {
+		t.Errorf("cursor = %q, reasons %v", page.Cursor, page.Events[1].Reasons)
+	}
+	// Nothing new: no events, the same cursor.
+	var again changesResponse
+	f.doJSON(http.MethodGet, "/api/v1/changes?cursor="+page.Cursor, f.key, nil, http.StatusOK, &again)
+	if len(again.Events) != 0 || again.Cursor != "2" {
+		t.Errorf("after the last event: %+v", again)
+	}
+	f.doJSON(http.MethodGet, "/api/v1/changes?cursor=1&limit=1", f.key, nil, http.StatusOK, &again)
+	if len(again.Events) != 1 || again.Events[0].ID != 2 {
+		t.Errorf("cursor=1&limit=1: %+v", again)
+	}
+	for _, tt := range []struct {
+		name, path, token string
+		status            int
+	}{
+		{"negative cursor", "/api/v1/changes?cursor=-1", f.key, http.StatusBadRequest},
+		{"bad cursor", "/api/v1/changes?cursor=x", f.key, http.StatusBadRequest},
+		{"no key", "/api/v1/changes", "", http.StatusUnauthorized},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if w := f.do(http.MethodGet, tt.path, tt.token, ""); w.Code != tt.status {
+				t.Errorf("status = %d, want %d: %s", w.Code, tt.status, w.Body)
+			}
+		})
+	}
+}
