@@ -18,10 +18,10 @@ if [ -z "${TRIBUNE:-}" ]; then
 fi
 go run ./models/recipe -data "$DATA" -out "$WORK"
 # Paths recorded in the model are the data set names, not this machine's temp folder.
+# Every setting not given here is `tribune train`'s default (sentences, lexicon, folding, sublinear
+# term frequencies, per-source intercepts): the defaults are the recipe.
 "$TRIBUNE" train \
   --data "$WORK/tone.jsonl" --data "$WORK/stance.jsonl" --dev "$WORK/dev.jsonl" \
   --head stance --context stance \
-  --chars split --sublinear=false --block-norm=false --idf --group-by text --context-words 0 --shared-words=false \
-  --sources "civil_comments_toxic_span_types/train,kaggle_insults_social_commentary/train,davidson_hate_offensive/train,fox_news_comments_hate/train,arc_nyt_comments_stance/train,perspectrum_stance/train,ibm_claim_stance/train" \
-  --min-count 5 --lambdas 3e-3,1e-3,3e-4,1e-4,3e-5 --max-iter 100 \
+  --sources "civil_comments_toxic_span_types/train,kaggle_insults_social_commentary/train,davidson_hate_offensive/train,fox_news_comments_hate/train,hatexplain/train,edos_sexism/train,implicit_hate/train,stormfront_hate/train,wiki_context_toxicity_cat/train,arc_nyt_comments_stance/train,perspectrum_stance/train,ibm_claim_stance/train,synthetic (models/recipe/synth.go)" \
   --seed 1 --out "$OUT"

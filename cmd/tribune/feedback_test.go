@@ -65,8 +65,8 @@ func TestPerspectiveFeedbackEndToEnd(t *testing.T) {
 		t.Fatalf("ReadExamples: %v", err)
 	}
 	want := []classifier.Example{
-		{Text: "Well argued, thank you.", Labels: map[string]int{"toxicity": 0, "insult": 0, "threat": 0, "identity_attack": 0, "profanity": 0}},
-		{Text: "You absolute clown.", Labels: map[string]int{"toxicity": 1}},
+		{Text: "Well argued, thank you.", Labels: map[string]int{"toxicity": 0, "insult": 0, "threat": 0, "identity_attack": 0, "profanity": 0}, Source: "perspective_feedback"},
+		{Text: "You absolute clown.", Labels: map[string]int{"toxicity": 1}, Source: "perspective_feedback"},
 	}
 	if diff := cmp.Diff(want, examples); diff != "" {
 		t.Errorf("exported examples (-want +got):\n%s", diff)
