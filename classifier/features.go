@@ -49,6 +49,11 @@ type FeatureConfig struct {
 	// as the whole comment, and report the highest: civil sentences around an insult or a
 	// threat cannot dilute it. Heads scored against a context read the whole comment only.
 	Sentences bool `json:"sentences,omitempty"`
+	// SentenceMargin is subtracted from a sentence's logit before it is compared with the
+	// whole comment's: a sentence alone is a short text, whose few features each weigh more
+	// after normalisation than in the whole, so without a margin long civil comments would be
+	// scored by their one sharpest sentence.
+	SentenceMargin float64 `json:"sentence_margin,omitempty"`
 	// Lexicon adds one feature per word of a lexicon category (profane, insult, violence,
 	// identity, slur, ...; see lexicon.go) and one per nearby pair of categories ("you" then an
 	// insult, "should" then a violent word), so that rare words of a category share what the

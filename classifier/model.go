@@ -180,6 +180,7 @@ func (m *Model) worstSentence(s *scratch, text string) {
 		return
 	}
 	s.best = append(s.best[:0], s.logits[:m.k]...)
+	margin := m.info.Features.SentenceMargin
 	for si, r := range s.sents {
 		m.feat.featurize(s, text[r[0]:r[1]], "", false, false)
 		m.logits(s)
@@ -188,8 +189,8 @@ func (m *Model) worstSentence(s *scratch, text string) {
 			if !h.Binary || h.Context {
 				continue
 			}
-			if c := m.col[i]; s.logits[c] > s.best[c] {
-				s.best[c] = s.logits[c]
+			if c := m.col[i]; s.logits[c]-margin > s.best[c] {
+				s.best[c] = s.logits[c] - margin
 				s.win[i] = si
 			}
 		}
@@ -481,4 +482,15 @@ func indexOf(xs []string, x string) int {
 		}
 	}
 	return 0
+}
+
+// WithSentenceMargin returns a copy of m that scores sentences with the given margin
+// (FeatureConfig.SentenceMargin), or the whole comment only when margin is negative. It is
+// for measuring the choice; the copy shares m's weights and reports m's version.
+func (m *Model) WithSentenceMargin(margin float64) *Model {
+	c := &Model{version: m.version, raw: m.raw, info: m.info, heads: m.heads, col: m.col, k: m.k,
+		bias: m.bias, tab: m.tab, stride: m.stride, mask: m.mask, feat: m.feat, context: m.context}
+	c.info.Features.Sentences = margin >= 0
+	c.info.Features.SentenceMargin = max(margin, 0)
+	return c
 }

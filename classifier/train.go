@@ -67,6 +67,12 @@ type TrainConfig struct {
 	SourceBias bool
 	// SourceSigma is the prior standard deviation of a source's intercept (default 1).
 	SourceSigma float64
+	// OneClassSources keeps, with SourceBias, a head's rows from sources that label only one of
+	// its classes (fewer than 10 rows of the other). By default they are left out of that
+	// head: every row of such a source has the same label, so all it can teach is what that
+	// source's texts look like (tweets are toxic, newspaper comments are not), which is not
+	// what the head is for.
+	OneClassSources bool
 	// Dev, if set, is evaluated after training and its metrics stored in the model.
 	Dev []Example
 	// Created is recorded in the model's info; zero keeps builds byte-for-byte reproducible.
@@ -390,6 +396,11 @@ func collectHeads(train []Example, cfg TrainConfig) ([]*headData, error) {
 	if len(heads) == 0 {
 		return nil, errors.New("train: no labeled examples for the requested heads")
 	}
+	if cfg.SourceBias && !cfg.OneClassSources {
+		for _, h := range heads {
+			dropOneClassSources(h, train)
+		}
+	}
 	return heads, nil
 }
 
@@ -491,3 +502,28 @@ func featurizeAll(f featurizer, train []Example, needCtx []bool, minCount, worke
 // sourceKey is the feature key of a source's intercept. Its namespace is never produced from
 // text, so the feature cannot fire at prediction time even if it were kept.
 func sourceKey(source string) uint32 { return key(nsSource, hashString(source)) }
+
+// dropOneClassSources removes from h the rows of every source that has fewer than
+// minSourceClass rows of one of h's classes. Rows without a source stay.
+func dropOneClassSources(h *headData, train []Example) {
+	counts := map[string][]int{}
+	for i, r := range h.rows {
+		src := train[r].Source
+		if src == "" {
+			continue
+		}
+		if counts[src] == nil {
+			counts[src] = make([]int, len(h.Classes))
+		}
+		counts[src][h.y[i]]++
+	}
+	n := 0
+	for i, r := range h.rows {
+		if c := counts[train[r].Source]; c != nil && slices.Min(c) < minSourceClass {
+			continue
+		}
+		h.rows[n], h.y[n] = r, h.y[i]
+		n++
+	}
+	h.rows, h.y = h.rows[:n], h.y[:n]
+}

@@ -57,6 +57,8 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	sentences := fs.Bool("sentences", true, "score every sentence too; a comment's tone follows its worst sentence")
 	sourceBias := fs.Bool("source-bias", true, "fit one intercept per example \"source\" and head, and serve the shared one")
 	sourceSigma := fs.Float64("source-sigma", 1, "prior standard deviation of a source's intercept (logit units)")
+	oneClass := fs.Bool("one-class-sources", false, "with --source-bias, keep a head's rows from sources that label only one of its classes")
+	sentenceMargin := fs.Float64("sentence-margin", 1.5, "logit margin a sentence must clear to decide a comment's score over the whole comment")
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -68,7 +70,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	}
 	cfg := classifier.TrainConfig{Head: *head, Seed: *seed, Workers: *workers, Folds: *folds,
 		MaxIter: *maxIter, MinCount: *minCount, Heads: splitList(*heads), ContextHeads: splitList(*ctxHeads),
-		SourceBias: *sourceBias, SourceSigma: *sourceSigma}
+		SourceBias: *sourceBias, SourceSigma: *sourceSigma, OneClassSources: *oneClass}
 	if !(*sourceSigma > 0) {
 		return fmt.Errorf("train: --source-sigma must be positive, not %v", *sourceSigma)
 	}
@@ -105,6 +107,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	fc.BlockNorm = blockNorm == "true"
 	fc.Sublinear = *sublinear
 	fc.Sentences = *sentences
+	fc.SentenceMargin = *sentenceMargin
 	fc.Lexicon = *lexicon
 	fc.Fold = *fold
 	if fc.CharMin > 0 {
@@ -113,7 +116,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	for i := range cfg.Candidates {
 		cfg.Candidates[i].NoSharedWords, cfg.Candidates[i].BlockNorm = fc.NoSharedWords, fc.BlockNorm
 		cfg.Candidates[i].Sublinear, cfg.Candidates[i].Sentences = fc.Sublinear, fc.Sentences
-		cfg.Candidates[i].Lexicon = fc.Lexicon
+		cfg.Candidates[i].Lexicon, cfg.Candidates[i].SentenceMargin = fc.Lexicon, fc.SentenceMargin
 		cfg.Candidates[i].Fold = fc.Fold
 		cfg.Candidates[i].CharMin, cfg.Candidates[i].ContextWords = fc.CharMin, fc.ContextWords
 	}

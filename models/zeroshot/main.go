@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -79,14 +80,24 @@ func main() {
 	modelPath := flag.String("model", "", "model `FILE` (default: the embedded default model)")
 	data := flag.String("data", "../shared/data", "folder of the data set folders")
 	only := flag.String("only", "", "comma-separated data sets to measure (default: all)")
+	civilQ := flag.Float64("civil-quantile", 0.99, "with -thresholds: the share of civil dev comments each head's hold threshold lets through")
+	thresholds := flag.Bool("thresholds", false, "print hold thresholds chosen on civil dev comments of training sources instead of measuring")
+	margin := flag.Float64("sentence-margin", math.NaN(), "score with this sentence margin instead of the model's (negative: whole comments only)")
 	flag.Parse()
-	if err := run(*modelPath, *data, *only); err != nil {
+	if *thresholds {
+		if err := chooseThresholds(*modelPath, *data, *civilQ, *margin); err != nil {
+			fmt.Fprintln(os.Stderr, "zeroshot:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(*modelPath, *data, *only, *margin); err != nil {
 		fmt.Fprintln(os.Stderr, "zeroshot:", err)
 		os.Exit(1)
 	}
 }
 
-func run(modelPath, data, only string) error {
+func load(modelPath string, margin float64) (*classifier.Model, error) {
 	var m *classifier.Model
 	var err error
 	if modelPath == "" {
@@ -95,9 +106,57 @@ func run(modelPath, data, only string) error {
 		m, err = classifier.LoadFile(modelPath)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if !math.IsNaN(margin) {
+		m = m.WithSentenceMargin(margin)
+	}
+	return m, nil
+}
+
+// chooseThresholds prints, per tone head, the score below which a share q of the civil dev
+// comments of two training sources fall: Wikipedia talk comments labeled not toxic and Kaggle
+// news and forum comments labeled not insulting. Holding at that score holds about 1-q of such
+// comments per head. No evaluate-only set is read.
+func chooseThresholds(modelPath, data string, q, margin float64) error {
+	m, err := load(modelPath, margin)
+	if err != nil {
 		return err
 	}
-	fmt.Printf("model %s\n\n", m.Version())
+	var civil []scored
+	for _, src := range []struct{ set, civilLabel string }{
+		{"wiki_context_toxicity_cat", "not_toxic"}, {"kaggle_insults_social_commentary", "not_insult"}} {
+		rs, err := score(m, filepath.Join(data, src.set, "dev.jsonl"))
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if r.Label == src.civilLabel {
+				civil = append(civil, r)
+			}
+		}
+	}
+	fmt.Printf("model %s: %d civil dev comments (wiki talk not_toxic, kaggle not_insult), quantile %g\n", m.Version(), len(civil), q)
+	for _, h := range m.Heads() {
+		if !h.Binary {
+			continue
+		}
+		var s []float64
+		for _, r := range civil {
+			s = append(s, r.scores[h.Name])
+		}
+		sort.Float64s(s)
+		fmt.Printf("%s: hold at %.3f (reference prior %.3f)\n", h.Name, s[min(len(s)-1, int(q*float64(len(s))))], h.Prior)
+	}
+	return nil
+}
+
+func run(modelPath, data, only string, margin float64) error {
+	m, err := load(modelPath, margin)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("model %s, sentences %v, margin %g\n\n", m.Version(), m.Info().Features.Sentences, m.Info().Features.SentenceMargin)
 	fmt.Println("| set (split) | gold | head | zero-shot | n | positives | ROC AUC |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- | --- |")
 	cache := map[string][]scored{}
