@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestFoldPlumbing(t *testing.T) {
@@ -36,7 +37,9 @@ func TestFoldPlumbing(t *testing.T) {
 	plain := loaded.Predict("You are an idiot and a moron.", "")
 	for name, text := range disguised {
 		t.Run(name, func(t *testing.T) {
-			if diff := cmp.Diff(plain, loaded.Predict(text, "")); diff != "" {
+			// The scores must be equal; the span that decided them is in the disguised text.
+			ignoreSpan := cmpopts.IgnoreFields(HeadPrediction{}, "Start", "End")
+			if diff := cmp.Diff(plain, loaded.Predict(text, ""), ignoreSpan); diff != "" {
 				t.Errorf("Predict(%q) differs from the plain spelling (-plain +got):\n%s", text, diff)
 			}
 		})

@@ -67,11 +67,13 @@ type TrainConfig struct {
 	SourceBias bool
 	// SourceSigma is the prior standard deviation of a source's intercept (default 1).
 	SourceSigma float64
-	// OneClassSources keeps, with SourceBias, a head's rows from sources that label only one of
-	// its classes (fewer than 10 rows of the other). By default they are left out of that
-	// head: every row of such a source has the same label, so all it can teach is what that
-	// source's texts look like (tweets are toxic, newspaper comments are not), which is not
-	// what the head is for.
+	// OneClassSources keeps, with SourceBias, a binary head's rows from sources that label
+	// (nearly) only its positive class: fewer than 10 negative rows. By default they are left
+	// out of that head: such a source was collected for the attribute (a hate speech corpus),
+	// every row has the same label, and all it can teach is what that source's texts look like
+	// (tweets are toxic), which is not what the head is for. Sources of only negative rows stay:
+	// they are civil text of the kind a site sees (Wikipedia talk pages, newspaper comments),
+	// and teach the head what does not carry the attribute.
 	OneClassSources bool
 	// Dev, if set, is evaluated after training and its metrics stored in the model.
 	Dev []Example
@@ -503,9 +505,13 @@ func featurizeAll(f featurizer, train []Example, needCtx []bool, minCount, worke
 // text, so the feature cannot fire at prediction time even if it were kept.
 func sourceKey(source string) uint32 { return key(nsSource, hashString(source)) }
 
-// dropOneClassSources removes from h the rows of every source that has fewer than
-// minSourceClass rows of one of h's classes. Rows without a source stay.
+// dropOneClassSources removes from a binary head h the rows of every source that has fewer
+// than minSourceClass negative rows. Rows without a source stay; multi-class heads are kept
+// whole, since their sources legitimately cover different subsets of the classes.
 func dropOneClassSources(h *headData, train []Example) {
+	if !h.Binary {
+		return
+	}
 	counts := map[string][]int{}
 	for i, r := range h.rows {
 		src := train[r].Source
@@ -519,7 +525,7 @@ func dropOneClassSources(h *headData, train []Example) {
 	}
 	n := 0
 	for i, r := range h.rows {
-		if c := counts[train[r].Source]; c != nil && slices.Min(c) < minSourceClass {
+		if c := counts[train[r].Source]; c != nil && c[0] < minSourceClass {
 			continue
 		}
 		h.rows[n], h.y[n] = r, h.y[i]

@@ -57,7 +57,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	sentences := fs.Bool("sentences", true, "score every sentence too; a comment's tone follows its worst sentence")
 	sourceBias := fs.Bool("source-bias", true, "fit one intercept per example \"source\" and head, and serve the shared one")
 	sourceSigma := fs.Float64("source-sigma", 1, "prior standard deviation of a source's intercept (logit units)")
-	oneClass := fs.Bool("one-class-sources", false, "with --source-bias, keep a head's rows from sources that label only one of its classes")
+	oneClass := fs.Bool("one-class-sources", false, "with --source-bias, keep a binary head's rows from sources with (nearly) no negative rows")
 	sentenceMargin := fs.Float64("sentence-margin", 1.5, "logit margin a sentence must clear to decide a comment's score over the whole comment")
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	if err := parseFlags(fs, args); err != nil {
