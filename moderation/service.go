@@ -182,7 +182,19 @@ func (s *Service) Submit(ctx context.Context, scope string, sub Submission) (Com
 		Reasons:        reasons,
 		Priority:       Priority(a.Scores),
 	}
-	return s.store.InsertComment(ctx, NewComment{Comment: c, IdempotencyKey: sub.IdempotencyKey, Scope: scope})
+	stored, created, err := s.store.InsertComment(ctx, NewComment{Comment: c, IdempotencyKey: sub.IdempotencyKey, Scope: scope})
+	if err == nil && !created && !sameSubmission(stored, c) {
+		// The id was reused for something else: answering with the old comment would drop the
+		// new one without a word.
+		return Comment{}, false, &IdempotencyConflictError{CommentID: stored.ID}
+	}
+	return stored, created, err
+}
+
+// sameSubmission reports whether a retry carries the submission that was stored.
+func sameSubmission(stored, retry Comment) bool {
+	return stored.ArticleID == retry.ArticleID && stored.Text == retry.Text &&
+		stored.Author.ID == retry.Author.ID && stored.ParentID == retry.ParentID
 }
 
 func validateSubmission(sub Submission) error {
@@ -225,6 +237,32 @@ func (s *Service) Score(ctx context.Context, text, context string) (Assessment, 
 	}
 	v, reasons := s.Policy().Evaluate(text, a.Scores, ModeAuto)
 	return a, v, reasons, nil
+}
+
+// ScoreTones scores the tone of each text on its own, without context or explanation (the
+// cheap path), for per-sentence scores. It stops with the context's error as soon as ctx
+// ends, so abandoned requests stop using CPU.
+func (s *Service) ScoreTones(ctx context.Context, texts []string) ([]map[string]float64, error) {
+	c := s.Classifier()
+	score := c.Assess
+	if q, ok := c.(QuickClassifier); ok {
+		score = q.Score
+	}
+	out := make([]map[string]float64, len(texts))
+	for i, t := range texts {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("score tones: %w", context.Cause(ctx))
+		}
+		if err := checkText("text", t, MaxCommentBytes, false); err != nil {
+			return nil, err
+		}
+		a, err := score(t, "")
+		if err != nil {
+			return nil, fmt.Errorf("score tones: %w", err)
+		}
+		out[i] = a.Scores.Tone
+	}
+	return out, nil
 }
 
 // Comment returns one stored comment.

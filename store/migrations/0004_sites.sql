@@ -1,0 +1,45 @@
+-- 0004_sites: tenancy and account safety.
+--
+-- sites: one Tribune serves several sites. Site 1 is the default site; an upgraded database
+-- puts every existing key, article and comment in it. Articles are namespaced per site by
+-- their stored id: a default-site article keeps its id, another site's is stored as
+-- '@SITE:id' (moderation.ArticleKey), so existing rows need no change and comments reach their
+-- site through their article.
+CREATE TABLE sites (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
+INSERT INTO sites (id, name, created_at)
+    VALUES (1, 'default', strftime('%Y-%m-%dT%H:%M:%S.000000000Z', 'now'));
+
+-- api_keys: each key belongs to a site, has scopes (space-separated: site, score) and an
+-- optional rate (requests per minute; 0 = the server's default). Existing keys keep the
+-- access they had: both scopes, in the default site. ALTER TABLE cannot add a REFERENCES
+-- column with a non-NULL default while foreign keys are on, so site_id is checked by the
+-- store instead.
+ALTER TABLE api_keys ADD COLUMN site_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT 'site score';
+ALTER TABLE api_keys ADD COLUMN rate_per_minute INTEGER NOT NULL DEFAULT 0;
+
+-- moderators: disabled_at set means the account cannot log in and has no sessions; sites is
+-- a space-separated list of site ids the moderator may see ('' = every site).
+ALTER TABLE moderators ADD COLUMN disabled_at TEXT;
+ALTER TABLE moderators ADD COLUMN sites TEXT NOT NULL DEFAULT '';
+
+-- Expired sessions are purged by expiry time.
+CREATE INDEX sessions_expires ON sessions (expires_at);
+
+-- login_failures: the login limiter's state, shared by every instance on this database and
+-- kept across restarts. key is 'ipname:ADDRESS NAME' or 'ip:ADDRESS'.
+CREATE TABLE login_failures (
+    key TEXT NOT NULL,
+    at  TEXT NOT NULL
+);
+CREATE INDEX login_failures_key ON login_failures (key, at);
+
+-- secrets: server-side keys (the dashboard's CSRF key), created once and shared by instances.
+CREATE TABLE secrets (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
