@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"embed"
 	"errors"
@@ -33,13 +34,12 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 // dashboard serves the moderators' web pages. Its handlers are methods of its own type, so that
-// its state (CSRF key, login limiter) stays out of Server.
+// its state (the CSRF key) stays out of Server.
 type dashboard struct {
 	s       *Server
 	svc     *moderation.Service
 	tmpl    *template.Template
 	csrfKey []byte
-	limiter *loginLimiter
 	// pollInterval is how often the pages refresh the waiting count.
 	pollInterval time.Duration
 }
@@ -82,14 +82,20 @@ func (s *Server) dashboardRoutes() {
 }
 
 func newDashboard(s *Server) *dashboard {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
+	// The CSRF key lives in the database, so forms stay valid across a restart and on every
+	// instance behind one load balancer. If it cannot be read, a per-process key still
+	// protects the forms; only those open across a restart fail once.
+	key, err := s.svc.ServerSecret(context.Background(), "csrf")
+	if err != nil {
+		s.log.Error("read the CSRF key from the database; using a per-process key", "error", err.Error())
+		key = make([]byte, 32)
+		_, _ = rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
+	}
 	return &dashboard{
 		s:            s,
 		svc:          s.svc,
 		tmpl:         parseTemplates(),
 		csrfKey:      key,
-		limiter:      newLoginLimiter(loginMaxFailures, loginWindow, time.Now),
 		pollInterval: 3 * time.Second,
 	}
 }
