@@ -92,6 +92,9 @@ func retryAfter(c *gin.Context, err error) {
 	var rl *moderation.RateLimitError
 	switch {
 	case errors.As(err, &rl):
+		if rl.RetryAfter <= 0 {
+			return // a quota: waiting does not help
+		}
 		wait = rl.RetryAfter
 	case errors.Is(err, moderation.ErrUnavailable):
 		wait = unavailableRetryAfter
