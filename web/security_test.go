@@ -208,7 +208,7 @@ func TestPerspectiveSpansBounded(t *testing.T) {
 	f := newPerspectiveFixture(t, Options{})
 	text := strings.Repeat("Ok. ", 2000) + "You idiot."
 	body, _ := json.Marshal(map[string]any{"comment": map[string]string{"text": text}, "spanAnnotations": true,
-		"context": map[string]any{"entries": []map[string]string{{"text": strings.Repeat("context ", 5000)}}},
+		"context":             map[string]any{"entries": []map[string]string{{"text": strings.Repeat("context ", 5000)}}},
 		"requestedAttributes": map[string]any{"TOXICITY": map[string]any{}}})
 	resp := f.analyze(string(body))
 	spans := resp.AttributeScores["TOXICITY"].SpanScores
