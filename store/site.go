@@ -140,3 +140,18 @@ func (db *DB) PurgeLoginFailures(ctx context.Context, before time.Time) error {
 	}
 	return nil
 }
+
+// CheckWrite proves the write path works: it rewrites the health row in a transaction. It
+// fails when the disk is full or the file read-only, and, with ErrUnavailable, when another
+// writer holds the lock past ctx's deadline.
+func (db *DB) CheckWrite(ctx context.Context) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO health (id, checked_at) VALUES (1, ?)
+			ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`, formatTime(db.now()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("check write: %w", err)
+	}
+	return nil
+}

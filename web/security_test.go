@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/tribune/tribune/moderation"
 )
 
@@ -286,4 +288,37 @@ func TestIdempotencyConflict(t *testing.T) {
 	if w.Code != http.StatusConflict {
 		t.Errorf("external_id reuse = %d, want 409", w.Code)
 	}
+}
+
+// Finding 8: a failing write path is degraded (503), and write contention answers 503 with
+// Retry-After instead of 500.
+func TestHealthReportsFailingWrites(t *testing.T) {
+	f := newFixture(t)
+	f.srv = New(f.svc, Options{SkipRequestLog: true, WriteCheck: func(context.Context) error {
+		return fmt.Errorf("disk full: %w", moderation.ErrUnavailable)
+	}})
+	w := f.do(http.MethodGet, "/healthz", "", "")
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "degraded") {
+		t.Errorf("healthz with failing writes = %d %s, want 503 degraded", w.Code, w.Body)
+	}
+	f.srv = New(f.svc, Options{SkipRequestLog: true, WriteCheck: f.db.CheckWrite})
+	if w := f.do(http.MethodGet, "/healthz", "", ""); w.Code != http.StatusOK {
+		t.Errorf("healthz = %d %s, want 200", w.Code, w.Body)
+	}
+}
+
+func TestUnavailableIs503(t *testing.T) {
+	f := newFixture(t)
+	w := httptest.NewRecorder()
+	c, _ := ginContext(w)
+	f.srv.fail(c, fmt.Errorf("insert: %w", moderation.ErrUnavailable))
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
+		t.Errorf("ErrUnavailable = %d, Retry-After %q; want 503 with Retry-After", w.Code, w.Header().Get("Retry-After"))
+	}
+}
+
+func ginContext(w *httptest.ResponseRecorder) (*gin.Context, *gin.Engine) {
+	c, e := gin.CreateTestContext(w)
+	c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
+	return c, e
 }

@@ -34,6 +34,9 @@ type Options struct {
 	// HealthCheck reports whether the database is reachable, for GET /healthz. Nil means a
 	// cheap query through the service (the review queue's size).
 	HealthCheck func(ctx context.Context) error
+	// WriteCheck, when set, proves the database can be written, for GET /healthz: a failure
+	// reports "degraded" (503).
+	WriteCheck func(ctx context.Context) error
 	// SkipRequestLog turns the per-request log line off (load tests, noisy embedders).
 	SkipRequestLog bool
 	// KeyCacheTTL is how long an authenticated API key is trusted before the database is asked

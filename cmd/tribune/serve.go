@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -25,6 +26,8 @@ type serveConfig struct {
 	Demo  bool
 	// SecureCookies marks dashboard cookies Secure behind a TLS-terminating proxy.
 	SecureCookies bool
+	// KeyRate is the default per-key rate (requests a minute); 0 is web's default, <0 none.
+	KeyRate int
 }
 
 // shutdownTimeout bounds how long in-flight requests may take to finish on SIGINT/SIGTERM.
@@ -62,7 +65,8 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		watchRegistry(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
 	}
 	srv := web.New(svc, web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
-		Feedback: moderation.NewFeedbackService(db)})
+		Feedback: moderation.NewFeedbackService(db), WriteCheck: db.CheckWrite, KeyRatePerMinute: cfg.KeyRate})
+	go purgeSessions(ctx, svc, logger)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -98,6 +102,27 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	return nil
 }
 
+// sessionPurgeInterval is how often serve deletes expired sessions and old login failures.
+const sessionPurgeInterval = 10 * time.Minute
+
+// purgeSessions deletes expired sessions and old login failures now and then until ctx ends.
+func purgeSessions(ctx context.Context, svc *moderation.Service, log *slog.Logger) {
+	t := time.NewTicker(sessionPurgeInterval)
+	defer t.Stop()
+	for {
+		if n, err := svc.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purge sessions", "error", err.Error())
+		} else if n > 0 {
+			log.Info("purged expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // parseServe reads serve's flags, with TRIBUNE_ADDR, TRIBUNE_DB and TRIBUNE_MODEL as defaults.
 func parseServe(args []string, e env) (serveConfig, error) {
 	fs := newFlagSet("serve", e)
@@ -107,11 +132,22 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&cfg.Model, "model", e.getenv("TRIBUNE_MODEL"), "model `file` (env TRIBUNE_MODEL; default: the embedded model)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "do not log every request")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark dashboard cookies Secure (behind a TLS-terminating proxy)")
+	fs.IntVar(&cfg.KeyRate, "key-rate", envInt(e, "TRIBUNE_KEY_RATE", 0),
+		"requests per `minute` for API keys that set no rate of their own; 0 = 3000, -1 = unlimited (env TRIBUNE_KEY_RATE)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set and print a demo admin's login (idempotent)")
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// envInt returns the environment variable name as an integer, or def when it is unset or not
+// a number.
+func envInt(e env, name string, def int) int {
+	if n, err := strconv.Atoi(e.getenv(name)); err == nil {
+		return n
+	}
+	return def
 }
 
 // envOr returns the environment variable name, or def when it is unset or empty.

@@ -43,3 +43,10 @@ CREATE TABLE secrets (
     name  TEXT PRIMARY KEY,
     value BLOB NOT NULL
 );
+
+-- health has one row that GET /healthz rewrites, so that a failing write path (disk full,
+-- read-only file) shows as degraded rather than ok.
+CREATE TABLE health (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    checked_at TEXT NOT NULL
+);
