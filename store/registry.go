@@ -100,6 +100,18 @@ func (db *DB) ActivateModel(ctx context.Context, version string) error {
 	return nil
 }
 
+// DeactivateModels leaves no model active, so servers return to the embedded model.
+func (db *DB) DeactivateModels(ctx context.Context) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE models SET active = 0 WHERE active = 1`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("deactivate models: %w", err)
+	}
+	return nil
+}
+
 // ActiveModelVersion returns the active model's version, or ErrNotFound when none is active.
 // It reads one row by index, cheap enough to poll every few seconds.
 func (db *DB) ActiveModelVersion(ctx context.Context) (string, error) {

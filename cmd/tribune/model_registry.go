@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/fixtures"
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/store"
 )
@@ -21,7 +23,7 @@ import (
 // runModelRegistry runs "tribune model list | import FILE | activate VERSION | compare".
 func runModelRegistry(ctx context.Context, args []string, e env) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: tribune model list | import FILE | activate VERSION | compare --model FILE --data FILE  [--db PATH]")
+		fmt.Fprintln(e.stderr, "usage: tribune model list | import FILE | activate VERSION|embedded | compare --model FILE --data FILE  [--db PATH]")
 		return errUsage
 	}
 	sub, args := args[0], args[1:]
@@ -66,9 +68,23 @@ func runModelRegistry(ctx context.Context, args []string, e env) error {
 	case "import":
 		return importModel(ctx, db, pos[0], *name, *activate, e)
 	case "activate":
+		if pos[0] == embeddedVersion {
+			if err := db.DeactivateModels(ctx); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "active model: the embedded model (running servers switch within %s)\n", defaultWatchInterval)
+			return nil
+		}
 		version, err := resolveVersion(ctx, db, pos[0])
 		if err != nil {
 			return err
+		}
+		rm, err := db.Model(ctx, version)
+		if err != nil {
+			return err
+		}
+		if err := verifyModel(ctx, db, rm.Data); err != nil {
+			return fmt.Errorf("model activate %s: refused: %w", version, err)
 		}
 		if err := db.ActivateModel(ctx, version); err != nil {
 			return err
@@ -135,6 +151,9 @@ func importModel(ctx context.Context, db *store.DB, path, name string, activate 
 	if err != nil {
 		return fmt.Errorf("model import %s: %w", path, err)
 	}
+	if err := verifyModel(ctx, db, data); err != nil {
+		return fmt.Errorf("model import %s: refused: %w", path, err)
+	}
 	metrics, err := json.Marshal(m.Info())
 	if err != nil {
 		return fmt.Errorf("model import: %w", err)
@@ -162,6 +181,53 @@ func importModel(ctx context.Context, db *store.DB, path, name string, activate 
 		fmt.Fprintf(e.stdout, "active model: %s\n", rm.Version)
 	}
 	return nil
+}
+
+// verifyModel loads a model file and checks that it can moderate under the database's policy
+// (moderation.CheckModel) on the built-in tone fixtures. Import and activation refuse a model
+// that fails, so a broken or headless model never becomes active.
+func verifyModel(ctx context.Context, db *store.DB, data []byte) error {
+	c, err := loadClassifierBytes(data)
+	if err != nil {
+		return err
+	}
+	p, err := db.Policy(ctx)
+	if errors.Is(err, moderation.ErrNotFound) {
+		p = moderation.DefaultPolicy()
+	} else if err != nil {
+		return err
+	}
+	civil, toxic, err := toneFixtures()
+	if err != nil {
+		return err
+	}
+	return moderation.CheckModel(c, p, civil, toxic)
+}
+
+// toneFixtures returns the texts of the built-in tone fixtures, split by their toxicity label.
+func toneFixtures() (civil, toxic []string, err error) {
+	f, err := fixtures.FS.Open("tone.jsonl")
+	if err != nil {
+		return nil, nil, fmt.Errorf("tone fixtures: %w", err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	for {
+		var row struct {
+			Text   string         `json:"text"`
+			Labels map[string]int `json:"labels"`
+		}
+		if err := dec.Decode(&row); errors.Is(err, io.EOF) {
+			return civil, toxic, nil
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("tone fixtures: %w", err)
+		}
+		if row.Labels["toxicity"] == 1 {
+			toxic = append(toxic, row.Text)
+		} else {
+			civil = append(civil, row.Text)
+		}
+	}
 }
 
 // resolveVersion accepts a full version or an unambiguous prefix of one (with or without

@@ -50,10 +50,13 @@ func chooseClassifier(ctx context.Context, reg moderation.ModelRegistry, path st
 	}
 	c, err = load(m.Version, m.Data)
 	if err != nil {
-		return nil, false, fmt.Errorf("active model %s: %w", version, err)
+		return nil, false, fmt.Errorf("%w %s: %w", errActiveModel, version, err)
 	}
 	return c, false, nil
 }
+
+// errActiveModel marks a failure to load the registry's active model.
+var errActiveModel = errors.New("the active model")
 
 // classifierSetter is the part of moderation.Service a registry watcher drives.
 type classifierSetter interface {
@@ -71,6 +74,9 @@ type registryWatcher struct {
 	interval time.Duration
 	log      *slog.Logger
 	current  string // the active version last applied ("" for none)
+	// embedded loads the built-in model, which runs again when no model is active (tribune
+	// model activate embedded); nil keeps whatever runs.
+	embedded func() (moderation.Classifier, error)
 }
 
 // defaultWatchInterval is how often a server looks for a newly activated model: one indexed
@@ -80,7 +86,8 @@ const defaultWatchInterval = 3 * time.Second
 // watchRegistry starts a watcher for svc that polls until ctx ends. current is the registry
 // version the service runs now ("" when it runs the embedded model).
 func watchRegistry(ctx context.Context, reg moderation.ModelRegistry, svc classifierSetter, current string, log *slog.Logger) {
-	w := &registryWatcher{reg: reg, svc: svc, load: loadRegistered, interval: defaultWatchInterval, log: log, current: current}
+	w := &registryWatcher{reg: reg, svc: svc, load: loadRegistered, interval: defaultWatchInterval, log: log, current: current,
+		embedded: func() (moderation.Classifier, error) { return loadClassifier("") }}
 	go w.run(ctx)
 }
 
@@ -104,7 +111,7 @@ func (w *registryWatcher) run(ctx context.Context) {
 func (w *registryWatcher) check(ctx context.Context) error {
 	version, err := w.reg.ActiveModelVersion(ctx)
 	if errors.Is(err, moderation.ErrNotFound) {
-		return nil // nothing activated: keep what runs
+		return w.useEmbedded()
 	}
 	if err != nil || version == w.current {
 		return err
@@ -121,5 +128,29 @@ func (w *registryWatcher) check(ctx context.Context) error {
 	old := w.svc.Classifier().Version()
 	w.svc.SetClassifier(c)
 	w.log.Info("model activated", "from", old, "to", c.Version())
+	return nil
+}
+
+// embeddedVersion marks the embedded model in registryWatcher.current.
+const embeddedVersion = "embedded"
+
+// useEmbedded switches back to the built-in model once no model is active any more.
+func (w *registryWatcher) useEmbedded() error {
+	if w.embedded == nil || w.current == embeddedVersion {
+		return nil
+	}
+	if w.current == "" {
+		// Started on the embedded model (nothing was active): nothing to switch.
+		w.current = embeddedVersion
+		return nil
+	}
+	w.current = embeddedVersion
+	c, err := w.embedded()
+	if err != nil {
+		return fmt.Errorf("load the embedded model (keeping %s): %w", w.svc.Classifier().Version(), err)
+	}
+	old := w.svc.Classifier().Version()
+	w.svc.SetClassifier(c)
+	w.log.Info("model activated", "from", old, "to", c.Version()+" (embedded)")
 	return nil
 }

@@ -47,6 +47,12 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	}
 	defer func() { err = errors.Join(err, db.Close()) }()
 	clf, pinned, err := chooseClassifier(ctx, db, cfg.Model, loadRegistered) // --model, else the registry's active model
+	if errors.Is(err, errActiveModel) {
+		// A broken active model must not keep the server down (it would on every restart):
+		// serve the embedded model and say so loudly.
+		fmt.Fprintf(e.stderr, "tribune: %v; serving the embedded model instead (tribune model activate embedded, or activate another)\n", err)
+		clf, err = loadClassifier("")
+	}
 	if err != nil {
 		return err
 	}
