@@ -20,7 +20,10 @@ func (s *Service) QueueSize(ctx context.Context) (int, error) {
 // Claim leases up to n of the highest-priority unclaimed queue items to m for s.Lease, so that
 // no two moderators review the same comment at once.
 func (s *Service) Claim(ctx context.Context, m Moderator, n int) ([]ReviewItem, error) {
-	if n <= 0 {
+	if n < 0 {
+		return nil, invalid("count", "must not be negative")
+	}
+	if n == 0 {
 		n = DefaultClaimSize
 	}
 	if n > MaxPageSize {

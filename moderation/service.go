@@ -137,9 +137,13 @@ func (s *Service) Article(ctx context.Context, id string) (ArticleStats, error) 
 	return s.store.ArticleStats(ctx, id)
 }
 
-// Articles lists articles with their counts, most recently updated first.
-func (s *Service) Articles(ctx context.Context, limit int) ([]ArticleStats, error) {
-	return s.store.ListArticles(ctx, clampLimit(limit))
+// Articles lists articles with their counts, most recently updated first, one page at a
+// time: offset articles are skipped.
+func (s *Service) Articles(ctx context.Context, offset, limit int) ([]ArticleStats, error) {
+	if offset < 0 {
+		return nil, invalid("offset", "must not be negative")
+	}
+	return s.store.ListArticles(ctx, offset, clampLimit(limit))
 }
 
 // Submit scores a new comment against its article, applies the policy and stores comment,

@@ -36,8 +36,9 @@ type ArticleStore interface {
 	PutArticle(ctx context.Context, a Article) (saved Article, created bool, err error)
 	Article(ctx context.Context, id string) (Article, error)
 	ArticleStats(ctx context.Context, id string) (ArticleStats, error)
-	// ListArticles returns articles with stats, most recently updated first.
-	ListArticles(ctx context.Context, limit int) ([]ArticleStats, error)
+	// ListArticles returns up to limit articles with stats after skipping offset, most
+	// recently updated first.
+	ListArticles(ctx context.Context, offset, limit int) ([]ArticleStats, error)
 }
 
 // CommentStore persists comments with their assessment and machine verdict.

@@ -159,11 +159,11 @@ func (db *DB) stats(ctx context.Context, a moderation.Article) (moderation.Artic
 }
 
 // ListArticles returns up to limit articles (default 50, at most 1000) with their stats, most
-// recently updated first.
-func (db *DB) ListArticles(ctx context.Context, limit int) ([]moderation.ArticleStats, error) {
+// recently updated first, after skipping offset.
+func (db *DB) ListArticles(ctx context.Context, offset, limit int) ([]moderation.ArticleStats, error) {
 	limit = clampLimit(limit)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles a
-		ORDER BY a.updated_at DESC, a.id LIMIT ?`, limit)
+		ORDER BY a.updated_at DESC, a.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", err)
 	}

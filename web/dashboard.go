@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -53,7 +54,7 @@ func (s *Server) dashboardRoutes() {
 	if err != nil {
 		panic(err) // the directory is embedded above: a programmer error
 	}
-	e.StaticFS("/static", http.FS(static))
+	e.StaticFS("/static", noListing{http.FS(static)})
 
 	pages := e.Group("", d.securityHeaders)
 	pages.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/queue") })
@@ -107,6 +108,9 @@ func parseTemplates() *template.Template {
 }
 
 var templateFuncs = template.FuncMap{
+	// pathesc escapes an id for a URL path segment: ids may hold '?', '#' or '%', which
+	// html/template's URL normaliser leaves alone.
+	"pathesc": url.PathEscape,
 	"pct": func(part, total int) string {
 		if total == 0 {
 			return "0%"
@@ -242,9 +246,36 @@ func errBadForm(field, msg string) error {
 // localPath returns next when it is a path on this site, else def: redirect targets come
 // from forms and must not send a moderator elsewhere ("//evil.example" is another host).
 func localPath(next, def string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	// Browsers drop tabs and line breaks from URLs and read a backslash as a slash, so
+	// "/\t/evil.example" would become "//evil.example": refuse every control character and
+	// backslash, then anything that is not a plain path on this host.
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return def
+		}
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return def
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" {
 		return def
 	}
 	return next
+}
+
+// noListing serves files but not directory listings (which would show what /static holds).
+type noListing struct{ fs http.FileSystem }
+
+// Open implements http.FileSystem, answering "not found" for directories.
+func (n noListing) Open(name string) (http.File, error) {
+	f, err := n.fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		_ = f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -54,6 +55,17 @@ func (d *dashboard) sessionCSRF(c *gin.Context) string {
 
 // checkCSRF refuses a state-changing request whose token does not match the session's.
 func (d *dashboard) checkCSRF(c *gin.Context) {
+	// Parse first: an oversized form fails here, and is a 413, not a missing token's 403.
+	if err := c.Request.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			d.fail(c, &requestError{kind: errTooLarge,
+				message: fmt.Sprintf("The form is larger than %d bytes.", tooBig.Limit)})
+			return
+		}
+		d.fail(c, &requestError{kind: errBadBody, message: "The form could not be read."})
+		return
+	}
 	got := c.PostForm(csrfField)
 	if got == "" {
 		got = c.GetHeader("X-CSRF-Token")
