@@ -61,13 +61,22 @@ func (s *Service) LoginFrom(ctx context.Context, addr, name, password string) (s
 	addrKey := "ip:" + loginAddress(addr)
 	pairKey := "ipname:" + loginAddress(addr) + " " + strings.ToLower(name)
 	now := s.now()
-	wait, err := s.loginWait(ctx, pairKey, addrKey, now)
-	if err != nil {
-		return "", Moderator{}, fmt.Errorf("login: %w", err)
+	wait := max(s.blockedFor(pairKey, now), s.blockedFor(addrKey, now))
+	if wait == 0 {
+		var err error
+		if wait, err = s.loginWait(ctx, pairKey, addrKey, now); err != nil {
+			return "", Moderator{}, fmt.Errorf("login: %w", err)
+		}
 	}
 	if wait > 0 {
 		return "", Moderator{}, &RateLimitError{RetryAfter: wait,
 			Reason: "too many failed logins; try again later"}
+	}
+	select {
+	case s.passwordChecks <- struct{}{}:
+		defer func() { <-s.passwordChecks }()
+	case <-ctx.Done():
+		return "", Moderator{}, fmt.Errorf("login: %w", context.Cause(ctx))
 	}
 	token, m, err := s.Login(ctx, name, password)
 	switch {
@@ -83,7 +92,26 @@ func (s *Service) LoginFrom(ctx context.Context, addr, name, password string) (s
 	return token, m, err
 }
 
-// loginWait is how long the pair and the address must still wait (0: go ahead).
+// blockedFor is how long key is still known to be blocked in this process (0: ask the
+// database).
+func (s *Service) blockedFor(key string, now time.Time) time.Duration {
+	v, ok := s.blocked.Load(key)
+	if !ok {
+		return 0
+	}
+	if until := v.(time.Time); until.After(now) {
+		return until.Sub(now)
+	}
+	s.blocked.Delete(key)
+	return 0
+}
+
+// maxBlocked bounds the in-process block list; past it, it starts over (the database still
+// holds the truth).
+const maxBlocked = 10_000
+
+// loginWait is how long the pair and the address must still wait (0: go ahead), from the
+// database; a wait is remembered in s.blocked.
 func (s *Service) loginWait(ctx context.Context, pairKey, addrKey string, now time.Time) (time.Duration, error) {
 	var wait time.Duration
 	pair, err := s.store.LoginFailures(ctx, pairKey, now.Add(-loginMemory), loginPairLookback)
@@ -101,12 +129,27 @@ func (s *Service) loginWait(ctx context.Context, pairKey, addrKey string, now ti
 	if err != nil {
 		return 0, err
 	}
+	addrWait := time.Duration(0)
 	if len(addr) >= loginAddressMax {
 		// Allowed again when the oldest failure that keeps the address at the limit leaves
 		// the window.
-		wait = max(wait, addr[len(addr)-1].Add(loginAddressWindow).Sub(now))
+		addrWait = addr[len(addr)-1].Add(loginAddressWindow).Sub(now)
 	}
-	return max(wait, 0), nil
+	s.remember(pairKey, now.Add(wait))
+	s.remember(addrKey, now.Add(addrWait))
+	return max(wait, addrWait, 0), nil
+}
+
+// remember notes that key is blocked until until, if that is in the future.
+func (s *Service) remember(key string, until time.Time) {
+	if !until.After(s.now()) {
+		return
+	}
+	if s.blockedSize.Add(1) > maxBlocked {
+		s.blocked.Clear()
+		s.blockedSize.Store(0)
+	}
+	s.blocked.Store(key, until)
 }
 
 // loginAddress normalises a client address for the limiter: an IPv6 client usually holds a

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -36,6 +38,14 @@ type Service struct {
 	Now func() time.Time
 	// Lease is how long a claim holds a comment for one moderator.
 	Lease time.Duration
+
+	// blocked remembers, in this process, login keys the database said must wait, until
+	// when: a guesser who keeps knocking is answered without a database read.
+	blocked     sync.Map // string -> time.Time
+	blockedSize atomic.Int64
+	// passwordChecks bounds concurrent bcrypt comparisons, so password guessing can take at
+	// most that many cores from everything else.
+	passwordChecks chan struct{}
 }
 
 // classifierBox lets an interface value live behind an atomic.Pointer.
@@ -47,7 +57,8 @@ func NewService(ctx context.Context, store Store, c Classifier) (*Service, error
 	if store == nil || c == nil {
 		return nil, errors.New("new service: store and classifier are required")
 	}
-	s := &Service{store: store, Now: time.Now, Lease: DefaultLease}
+	s := &Service{store: store, Now: time.Now, Lease: DefaultLease,
+		passwordChecks: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 	s.classifier.Store(&classifierBox{c})
 	p, err := store.Policy(ctx)
 	switch {

@@ -88,7 +88,7 @@ func (s *Server) admitKey(c *gin.Context, k moderation.APIKey, scope moderation.
 	if rate == 0 {
 		rate = s.opts.KeyRatePerMinute
 	}
-	if ok, wait := s.rates.take(k.ID, rate); !ok {
+	if ok, wait := s.rates.take(k.ID, rate, requestCost(c.Request.ContentLength, s.opts.MaxBodyBytes)); !ok {
 		return &moderation.RateLimitError{RetryAfter: wait,
 			Reason: "this API key has used its request rate; retry after the time in Retry-After"}
 	}

@@ -168,6 +168,7 @@ func (d *dashboard) loginSubmit(c *gin.Context) {
 	token, _, err := d.svc.LoginFrom(c.Request.Context(), c.RemoteIP(), name, password)
 	var limited *moderation.RateLimitError
 	if errors.As(err, &limited) {
+		d.s.tarpit(c, limited.RetryAfter)
 		secs := max(1, int(math.Ceil(limited.RetryAfter.Seconds())))
 		c.Header("Retry-After", strconv.Itoa(secs))
 		v.Error = "Too many failed attempts. Try again in " + strconv.Itoa(secs) + " seconds."

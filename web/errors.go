@@ -85,9 +85,35 @@ type errorDetail struct {
 	CommentID int64 `json:"comment_id,omitempty"`
 }
 
+// maxTarpitted bounds the rate-limited requests held back at once, so holding them cannot
+// itself exhaust the server.
+const maxTarpitted = 256
+
+// tarpitDelay is the longest a rate-limited answer is held back.
+const tarpitDelay = time.Second
+
+// tarpit holds back the answer to a rate-limited request for up to a second (less when the
+// wait is shorter). A client that honours Retry-After loses nothing; one that retries at once
+// in a loop is slowed to a few requests a second instead of thousands, and an idle goroutine
+// costs far less than answering it.
+func (s *Server) tarpit(c *gin.Context, wait time.Duration) {
+	select {
+	case s.tarpitted <- struct{}{}:
+		defer func() { <-s.tarpitted }()
+	default:
+		return
+	}
+	t := time.NewTimer(min(wait, tarpitDelay))
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-c.Request.Context().Done():
+	}
+}
+
 // retryAfter sets the Retry-After header (whole seconds, at least 1) for errors that ask the
-// client to come back later.
-func retryAfter(c *gin.Context, err error) {
+// client to come back later, and holds back rate-limited answers (tarpit).
+func (s *Server) retryAfter(c *gin.Context, err error) {
 	var wait time.Duration
 	var rl *moderation.RateLimitError
 	switch {
@@ -96,6 +122,7 @@ func retryAfter(c *gin.Context, err error) {
 			return // a quota: waiting does not help
 		}
 		wait = rl.RetryAfter
+		s.tarpit(c, wait)
 	case errors.Is(err, moderation.ErrUnavailable):
 		wait = unavailableRetryAfter
 	default:
@@ -129,7 +156,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		case errors.As(err, &rl):
 			d.Message = rl.Reason
 		}
-		retryAfter(c, err)
+		s.retryAfter(c, err)
 		// Abort, so that a failing middleware (authentication) stops the chain.
 		c.AbortWithStatusJSON(row.status, errorBody{Error: d})
 		return

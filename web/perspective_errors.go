@@ -73,7 +73,7 @@ func (s *Server) perspectiveFail(c *gin.Context, err error) {
 		if errors.As(err, &rl) {
 			msg = rl.Reason
 		}
-		retryAfter(c, err)
+		s.retryAfter(c, err)
 		// Perspective answers every malformed request, an oversized one included, with 400.
 		if code == http.StatusRequestEntityTooLarge {
 			code = http.StatusBadRequest

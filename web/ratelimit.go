@@ -15,7 +15,9 @@ const DefaultKeyRatePerMinute = 3000
 const keyBurstSeconds = 10
 
 // keyLimiter is a token bucket per API key: each key earns rate/60 tokens a second up to a
-// burst of keyBurstSeconds' worth, and every request spends one. Buckets live in memory, per
+// burst of keyBurstSeconds' worth, and every request spends tokens in proportion to its size
+// (requestCost), because scoring costs CPU in proportion to the text: a rate counts 1 KiB
+// requests, and a maximal Perspective request costs as much as sixty small ones. Buckets live in memory, per
 // process: an instance enforces its own share, which is what bounds its own CPU.
 type keyLimiter struct {
 	mu      sync.Mutex
@@ -36,9 +38,18 @@ func newKeyLimiter(now func() time.Time) *keyLimiter {
 	return &keyLimiter{now: now, buckets: map[int64]*bucket{}}
 }
 
-// take spends one token of key id's bucket (rate per minute), or says how long until one is
-// earned.
-func (l *keyLimiter) take(id int64, ratePerMinute int) (ok bool, retryAfter time.Duration) {
+// requestCost is what a request of n body bytes spends: one token per started KiB. An unknown
+// length (chunked) is charged as the largest body.
+func requestCost(n, maxBody int64) float64 {
+	if n < 0 {
+		n = maxBody
+	}
+	return float64(1 + n/1024)
+}
+
+// take spends cost tokens of key id's bucket (rate per minute), or says how long until they
+// are earned. A cost above the burst is capped at the burst, so every request can pass.
+func (l *keyLimiter) take(id int64, ratePerMinute int, cost float64) (ok bool, retryAfter time.Duration) {
 	if ratePerMinute <= 0 {
 		return true, 0
 	}
@@ -59,9 +70,10 @@ func (l *keyLimiter) take(id int64, ratePerMinute int) (ok bool, retryAfter time
 		b.tokens = math.Min(burst, b.tokens+elapsed*perSecond)
 	}
 	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
+	cost = math.Min(math.Max(cost, 1), burst)
+	if b.tokens >= cost {
+		b.tokens -= cost
 		return true, 0
 	}
-	return false, time.Duration((1 - b.tokens) / perSecond * float64(time.Second))
+	return false, time.Duration((cost - b.tokens) / perSecond * float64(time.Second))
 }

@@ -159,19 +159,18 @@ func TestSessionsRevoked(t *testing.T) {
 func TestKeyRateLimit(t *testing.T) {
 	f := newAuthzFixture(t)
 	ctx := context.Background()
-	slow, _, err := f.svc.CreateSiteAPIKey(ctx, moderation.KeySpec{Name: "slow", RatePerMinute: 60})
+	slow, _, err := f.svc.CreateSiteAPIKey(ctx, moderation.KeySpec{Name: "slow", RatePerMinute: 6})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 60 a minute with a 10-second burst: 10 requests pass at once, the 11th waits.
-	for i := range 10 {
-		if w := f.do(http.MethodPost, "/api/v1/score", slow, `{"text":"hello"}`); w.Code != http.StatusOK {
-			t.Fatalf("request %d = %d, want 200", i+1, w.Code)
-		}
+	// 6 a minute: a burst of one request, then one every 10 seconds. (The refused answer is
+	// held back for a second, the tarpit; a tenth of a token is earned meanwhile.)
+	if w := f.do(http.MethodPost, "/api/v1/score", slow, `{"text":"hello"}`); w.Code != http.StatusOK {
+		t.Fatalf("first request = %d, want 200", w.Code)
 	}
 	w := f.do(http.MethodPost, "/api/v1/score", slow, `{"text":"hello"}`)
-	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "1" {
-		t.Errorf("11th = %d, Retry-After %q; want 429, 1", w.Code, w.Header().Get("Retry-After"))
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "10" {
+		t.Errorf("second = %d, Retry-After %q; want 429, 10", w.Code, w.Header().Get("Retry-After"))
 	}
 	w = f.do(http.MethodPost, "/v1alpha1/comments:analyze?key="+slow, "",
 		`{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{}}}`)
@@ -188,19 +187,30 @@ func TestKeyLimiterRefills(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	l := newKeyLimiter(func() time.Time { return now })
 	for range 10 {
-		if ok, _ := l.take(1, 60); !ok {
+		if ok, _ := l.take(1, 60, 1); !ok {
 			t.Fatal("burst refused")
 		}
 	}
-	if ok, wait := l.take(1, 60); ok || wait != time.Second {
+	if ok, wait := l.take(1, 60, 1); ok || wait != time.Second {
 		t.Errorf("over the burst: ok %v wait %v, want false 1s", ok, wait)
 	}
 	now = now.Add(time.Second)
-	if ok, _ := l.take(1, 60); !ok {
+	if ok, _ := l.take(1, 60, 1); !ok {
 		t.Error("after a second: refused, want one token")
 	}
-	if ok, _ := l.take(2, 0); !ok {
+	if ok, _ := l.take(2, 0, 1); !ok {
 		t.Error("rate 0 (unlimited) refused")
+	}
+	// Large requests spend more: a 5 KiB request costs 6 of the burst of 10.
+	now = now.Add(time.Minute)
+	if ok, _ := l.take(1, 60, requestCost(5<<10, 64<<10)); !ok {
+		t.Fatal("first large request refused")
+	}
+	if ok, wait := l.take(1, 60, requestCost(5<<10, 64<<10)); ok || wait != 2*time.Second {
+		t.Errorf("second large request: ok %v wait %v, want refused for 2s", ok, wait)
+	}
+	if got := requestCost(-1, 64<<10); got != 65 {
+		t.Errorf("cost of a chunked body = %v, want 65", got)
 	}
 }
 

@@ -64,6 +64,8 @@ type Server struct {
 	opts   Options
 	keys   *keyCache
 	rates  *keyLimiter
+	// tarpitted counts rate-limited answers being held back (tarpit).
+	tarpitted chan struct{}
 }
 
 // DefaultRequestTimeout bounds a request's work; it matches the HTTP server's write timeout,
@@ -94,7 +96,7 @@ func New(svc *moderation.Service, opts Options) *Server {
 		opts.RequestTimeout = DefaultRequestTimeout
 	}
 	s := &Server{svc: svc, engine: gin.New(), log: opts.Logger, opts: opts, keys: newKeyCache(opts.KeyCacheTTL),
-		rates: newKeyLimiter(time.Now)}
+		rates: newKeyLimiter(time.Now), tarpitted: make(chan struct{}, maxTarpitted)}
 	// gin's default 404 and 405 are plain text; ours go through the error responder.
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.RedirectTrailingSlash = false
