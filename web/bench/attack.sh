@@ -22,7 +22,5 @@ pid=$!
 for _ in $(seq 50); do curl -fsS http://127.0.0.1:18080/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS -X PUT http://127.0.0.1:18080/api/v1/articles/bench -H "Authorization: Bearer $key" \
   -d '{"title":"Council approves the tram line budget","body":"The city council voted for the new tram line through the old town."}' >/dev/null
-"$dir/attack" -url http://127.0.0.1:18080 -key "$key" -attack-key "$akey" -rate "$rate" -phase "$phase"
-hz=$(getconf CLK_TCK)
-awk -v hz="$hz" '{printf "server CPU, both phases: %.1f s\n", ($14 + $15) / hz}' /proc/$pid/stat
+"$dir/attack" -url http://127.0.0.1:18080 -key "$key" -attack-key "$akey" -rate "$rate" -phase "$phase" -pid "$pid"
 uptime

@@ -32,6 +32,7 @@ func main() {
 	phase := flag.Duration("phase", 15*time.Second, "length of each phase")
 	guessers := flag.Int("guessers", 16, "parallel password-guessing loops")
 	analyzers := flag.Int("analyzers", 4, "parallel maximal Perspective loops")
+	pid := flag.Int("pid", 0, "the server's process `id`, to report its CPU time per phase (Linux /proc)")
 	warmup := flag.Duration("warmup", 5*time.Second, "attack time before the second phase is measured (the limiters' bursts)")
 	flag.Parse()
 	if *key == "" || *attackKey == "" {
@@ -39,8 +40,9 @@ func main() {
 		os.Exit(2)
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	cpu0 := cpuTime(*pid)
 	quiet := normalTraffic(client, *base, *key, *rate, *phase, "q")
-	fmt.Printf("quiet:       %s\n", quiet)
+	fmt.Printf("quiet:        %s, server CPU %.1f s\n", quiet, (cpuTime(*pid) - cpu0).Seconds())
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var counts attackCounts
@@ -54,12 +56,35 @@ func main() {
 	// The limiters allow a burst (the first failed logins, a key's burst of tokens); measure
 	// the attack's steady state after it.
 	time.Sleep(*warmup)
+	cpu1 := cpuTime(*pid)
 	attacked := normalTraffic(client, *base, *key, *rate, *phase, "a")
+	cpu2 := cpuTime(*pid)
 	cancel()
 	wg.Wait()
-	fmt.Printf("under attack: %s\n", attacked)
+	fmt.Printf("under attack: %s, server CPU %.1f s\n", attacked, (cpu2 - cpu1).Seconds())
 	fmt.Printf("attack: %s\n", &counts)
 	fmt.Printf("p99 ratio: %.2f (goal < 2)\n", float64(attacked.p99)/float64(quiet.p99))
+}
+
+// cpuTime is the user+system CPU time of process pid so far (0 when unknown): fields 14
+// and 15 of /proc/PID/stat, in clock ticks of 1/100 s on Linux.
+func cpuTime(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; fields are counted after its ")".
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var user, sys int64
+	fmt.Sscan(f[11], &user)
+	fmt.Sscan(f[12], &sys)
+	return time.Duration(user+sys) * 10 * time.Millisecond
 }
 
 // result summarises one phase of normal traffic.
