@@ -62,7 +62,7 @@ func (s *Service) Decide(ctx context.Context, m Moderator, in DecisionInput) (De
 	if err := checkText("note", in.Note, MaxNoteBytes, false); err != nil {
 		return Decision{}, err
 	}
-	if _, err := s.store.Comment(ctx, in.CommentID); err != nil {
+	if _, err := s.CommentFor(ctx, m, in.CommentID); err != nil {
 		return Decision{}, err
 	}
 	d, err := s.store.Decide(ctx, Decision{

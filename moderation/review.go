@@ -111,6 +111,8 @@ type ReviewItem struct {
 type QueueFilter struct {
 	ArticleID string // "" for every article
 	Limit     int
+	// Sites limits the queue to these sites (a restricted moderator's); empty means all.
+	Sites []int64
 }
 
 // AuditAction names an event in a comment's history.

@@ -105,12 +105,48 @@ func parseSitePrefix(key string) (int64, string, bool) {
 	return n, rest, true
 }
 
-// validateArticleID refuses ids that look like a stored key of another site.
+// validateArticleID refuses ids that could read as a stored key of another site: '@' and a
+// digit (the whole "@N" prefix space is reserved, which keeps the store's SQL test for a site,
+// GLOB '@[0-9]*', exact).
 func validateArticleID(field, id string) error {
-	if _, _, ok := parseSitePrefix(id); ok {
-		return invalid(field, "must not start with @NUMBER: (reserved)")
+	if len(id) >= 2 && id[0] == '@' && id[1] >= '0' && id[1] <= '9' {
+		return invalid(field, "must not start with @ and a digit (reserved)")
 	}
 	return nil
+}
+
+// SiteOf is the site a comment or article key belongs to.
+func SiteOf(articleKey string) int64 {
+	site, _ := SplitArticleKey(articleKey)
+	return site
+}
+
+// visible is ErrNotFound when moderator m is restricted away from the site of articleKey.
+func visible(m Moderator, articleKey string) error {
+	if !m.SeesSite(SiteOf(articleKey)) {
+		return fmt.Errorf("article %q: %w", articleKey, ErrNotFound)
+	}
+	return nil
+}
+
+// CommentFor returns a comment moderator m may see (ErrNotFound otherwise).
+func (s *Service) CommentFor(ctx context.Context, m Moderator, id int64) (Comment, error) {
+	c, err := s.store.Comment(ctx, id)
+	if err != nil {
+		return Comment{}, err
+	}
+	if err := visible(m, c.ArticleID); err != nil {
+		return Comment{}, fmt.Errorf("comment %d: %w", id, ErrNotFound)
+	}
+	return c, nil
+}
+
+// ArticleFor returns an article moderator m may see (ErrNotFound otherwise).
+func (s *Service) ArticleFor(ctx context.Context, m Moderator, id string) (ArticleStats, error) {
+	if err := visible(m, id); err != nil {
+		return ArticleStats{}, err
+	}
+	return s.Article(ctx, id)
 }
 
 // SiteStore persists sites.

@@ -65,7 +65,7 @@ type articleView struct {
 // comments filtered by verdict and stance, one page at a time.
 func (d *dashboard) articlePage(c *gin.Context) {
 	ctx, id := c.Request.Context(), c.Param("id")
-	stats, err := d.svc.Article(ctx, id)
+	stats, err := d.svc.ArticleFor(ctx, currentModerator(c), id)
 	if err != nil {
 		d.fail(c, err)
 		return

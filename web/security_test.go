@@ -332,3 +332,44 @@ func ginContext(w *httptest.ResponseRecorder) (*gin.Context, *gin.Engine) {
 	c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
 	return c, e
 }
+
+// Moderators see every site unless an admin restricts them; a restricted moderator's queue,
+// claims, decisions and pages hold their sites only.
+func TestRestrictedModerator(t *testing.T) {
+	f := newAuthzFixture(t)
+	ctx := context.Background()
+	keyB := f.creds[credOtherSite]
+	f.doJSON(http.MethodPut, "/api/v1/articles/b1", keyB, map[string]any{"title": "B", "mode": "premoderate"}, http.StatusCreated, nil)
+	var cb commentResponse
+	f.doJSON(http.MethodPost, "/api/v1/comments", keyB, map[string]any{"article_id": "b1", "author": map[string]string{"id": "x"},
+		"text": "Held on site B."}, http.StatusCreated, &cb)
+	sites, err := f.svc.Sites(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RestrictModerator(ctx, "bob", []int64{sites[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	var q queueResponse
+	f.doJSON(http.MethodGet, "/api/v1/queue", f.bob, nil, http.StatusOK, &q)
+	if len(q.Items) != 1 || q.Items[0].ID != cb.ID {
+		t.Fatalf("bob's queue = %+v, want only site B's comment %d", q.Items, cb.ID)
+	}
+	var claimed queueResponse
+	f.doJSON(http.MethodPost, "/api/v1/queue/claim", f.bob, map[string]any{"count": 10}, http.StatusOK, &claimed)
+	if len(claimed.Items) != 1 {
+		t.Errorf("bob claimed %d items, want 1", len(claimed.Items))
+	}
+	w := f.do(http.MethodPost, fmt.Sprintf("/api/v1/comments/%d/decision", f.commentA), f.bob, `{"verdict":"approve"}`)
+	if w.Code != http.StatusNotFound {
+		t.Errorf("bob deciding site A's comment = %d, want 404", w.Code)
+	}
+	if w := f.page(http.MethodGet, fmt.Sprintf("/comments/%d", f.commentA), f.bob, nil); w.Code != http.StatusNotFound {
+		t.Errorf("bob's dashboard page of site A's comment = %d, want 404", w.Code)
+	}
+	// alice, unrestricted, sees both.
+	f.doJSON(http.MethodGet, "/api/v1/queue", f.alice, nil, http.StatusOK, &q)
+	if len(q.Items) < 2 {
+		t.Errorf("alice's queue has %d items, want both sites'", len(q.Items))
+	}
+}
