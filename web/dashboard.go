@@ -78,6 +78,7 @@ func (s *Server) dashboardRoutes() {
 	admin.POST("/policy", d.checkCSRF, d.policySubmit)
 	admin.POST("/moderators", d.checkCSRF, d.addModeratorSubmit)
 	admin.POST("/moderators/password", d.checkCSRF, d.passwordSubmit)
+	admin.POST("/moderators/account", d.checkCSRF, d.accountSubmit)
 	admin.POST("/apikeys", d.checkCSRF, d.createKeySubmit)
 	admin.POST("/apikeys/revoke", d.checkCSRF, d.revokeKeySubmit)
 }

@@ -253,6 +253,32 @@ func (d *dashboard) passwordSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/settings?saved=password")
 }
 
+// accountSubmit disables, enables, demotes, promotes or removes a moderator. Disabling ends
+// their sessions at once; the last enabled admin cannot lose that.
+func (d *dashboard) accountSubmit(c *gin.Context) {
+	ctx, name := c.Request.Context(), c.PostForm("name")
+	var err error
+	switch c.PostForm("action") {
+	case "disable":
+		err = d.svc.SetModeratorEnabled(ctx, name, false)
+	case "enable":
+		err = d.svc.SetModeratorEnabled(ctx, name, true)
+	case "admin":
+		err = d.svc.SetRole(ctx, name, moderation.RoleAdmin)
+	case "moderator":
+		err = d.svc.SetRole(ctx, name, moderation.RoleModerator)
+	case "remove":
+		err = d.svc.RemoveModerator(ctx, name)
+	default:
+		err = errBadForm("action", "must be disable, enable, admin, moderator or remove")
+	}
+	if err != nil {
+		d.settingsError(c, settingsView{Policy: formOf(d.svc.Policy()), N: moderation.DefaultPreviewSize}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/settings?saved=moderator")
+}
+
 // createKeySubmit creates an API key and shows its secret, once.
 func (d *dashboard) createKeySubmit(c *gin.Context) {
 	v := settingsView{Policy: formOf(d.svc.Policy()), N: moderation.DefaultPreviewSize}

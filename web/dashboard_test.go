@@ -93,6 +93,7 @@ func dashboardForms(f *dashFixture) []struct {
 		{"/settings/moderators/password", url.Values{"name": {"alice"}, "password": {"another password"}}, true},
 		{"/settings/apikeys", url.Values{"name": {"blog"}}, true},
 		{"/settings/apikeys/revoke", url.Values{"id": {"1"}}, true},
+		{"/settings/moderators/account", url.Values{"name": {"bob"}, "action": {"admin"}}, true},
 	}
 }
 

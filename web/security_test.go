@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -371,5 +372,36 @@ func TestRestrictedModerator(t *testing.T) {
 	f.doJSON(http.MethodGet, "/api/v1/queue", f.alice, nil, http.StatusOK, &q)
 	if len(q.Items) < 2 {
 		t.Errorf("alice's queue has %d items, want both sites'", len(q.Items))
+	}
+}
+
+// Finding 3, from the settings page: an admin disables a moderator (their session ends),
+// re-enables and promotes them; the last admin cannot demote themselves.
+func TestSettingsAccountActions(t *testing.T) {
+	f := newDashFixture(t)
+	post := func(name, action string) int {
+		t.Helper()
+		form := url.Values{"csrf": {f.csrf(f.admin)}, "name": {name}, "action": {action}}
+		return f.page(http.MethodPost, "/settings/moderators/account", f.admin, form).Code
+	}
+	if code := post("bob", "disable"); code != http.StatusSeeOther {
+		t.Fatalf("disable bob = %d", code)
+	}
+	if w := f.do(http.MethodGet, "/api/v1/queue", f.bob, ""); w.Code != http.StatusUnauthorized {
+		t.Errorf("bob's session after disable = %d, want 401", w.Code)
+	}
+	if w := f.page(http.MethodGet, "/settings", f.admin, nil); !strings.Contains(w.Body.String(), "disabled") {
+		t.Error("settings page does not show bob disabled")
+	}
+	for _, action := range []string{"enable", "admin", "moderator"} {
+		if code := post("bob", action); code != http.StatusSeeOther {
+			t.Errorf("%s bob = %d", action, code)
+		}
+	}
+	if code := post("carol", "moderator"); code != http.StatusBadRequest && code != http.StatusConflict && code != http.StatusOK {
+		t.Errorf("demoting the last admin = %d", code)
+	}
+	if w := f.page(http.MethodGet, "/settings", f.admin, nil); w.Code != http.StatusOK {
+		t.Errorf("carol lost the settings: %d", w.Code)
 	}
 }
