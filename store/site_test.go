@@ -77,6 +77,9 @@ func TestUpgradeToSites(t *testing.T) {
 	if err != nil || m.Disabled() || len(m.Sites) != 0 {
 		t.Errorf("old moderator = %+v, %v; want enabled, every site", m, err)
 	}
+	if st, err := db.ArticleStats(ctx, "a1"); err != nil || st.Total != 1 || st.Undecided != 1 {
+		t.Errorf("old article's counts = %+v, %v; want 1 held, undecided", st, err)
+	}
 	// The expired session is purged.
 	if n, err := db.PurgeSessions(ctx, t0); err != nil || n != 1 {
 		t.Errorf("PurgeSessions = %d, %v; want 1", n, err)
@@ -103,5 +106,63 @@ func TestKeyOfUnknownSite(t *testing.T) {
 	_, err := db.CreateAPIKey(context.Background(), moderation.APIKey{Name: "x", SiteID: 42}, "h")
 	if !errors.Is(err, moderation.ErrNotFound) {
 		t.Errorf("key for site 42 = %v, want ErrNotFound", err)
+	}
+}
+
+// Article counts are kept by triggers; they match a recount after inserts, decisions and an
+// override, and the upgrade starts them from the comments already there.
+func TestArticleCountsKept(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, clk := newDB(t)
+	mustArticle(t, db, "a1")
+	ann := mustModerator(t, db, "ann")
+	var held []moderation.Comment
+	for i, v := range []moderation.Verdict{moderation.Hold, moderation.Hold, moderation.Approve, moderation.Reject, moderation.Hold} {
+		nc := newComment("a1", v, float64(i))
+		c := mustInsert(t, db, nc)
+		if v == moderation.Hold {
+			held = append(held, c)
+		}
+	}
+	decide := func(id int64, v moderation.Verdict, override bool) {
+		t.Helper()
+		if _, err := db.Decide(ctx, moderation.Decision{CommentID: id, ModeratorID: ann.ID, Verdict: v,
+			Reason: moderation.ReasonOK, Override: override, CreatedAt: clk.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	decide(held[0].ID, moderation.Approve, false)
+	decide(held[1].ID, moderation.Reject, false)
+	decide(held[1].ID, moderation.Approve, true)
+	got, err := db.ArticleStats(ctx, "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want moderation.ArticleStats
+	want.ByStatus = map[moderation.Verdict]int{}
+	rows, err := db.read.QueryContext(ctx, `SELECT status, count(*), sum(status = 'hold' AND decision_id IS NULL)
+		FROM comments WHERE article_id = 'a1' GROUP BY status`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var n, u int
+		if err := rows.Scan(&s, &n, &u); err != nil {
+			t.Fatal(err)
+		}
+		want.ByStatus[moderation.Verdict(s)] = n
+		want.Total += n
+		want.Undecided += u
+	}
+	if got.Total != want.Total || got.Undecided != want.Undecided || got.Total != 5 || got.Undecided != 1 {
+		t.Errorf("kept counts total %d undecided %d, recount %d %d (want 5, 1)", got.Total, got.Undecided, want.Total, want.Undecided)
+	}
+	for v, n := range want.ByStatus {
+		if got.ByStatus[v] != n {
+			t.Errorf("status %s: kept %d, recount %d", v, got.ByStatus[v], n)
+		}
 	}
 }

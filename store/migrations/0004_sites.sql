@@ -50,3 +50,44 @@ CREATE TABLE health (
     id         INTEGER PRIMARY KEY CHECK (id = 1),
     checked_at TEXT NOT NULL
 );
+
+-- article_counts keeps every article's comment counts by (status, stance, undecided), so an
+-- article's counts are a handful of rows to read instead of a count over all its comments
+-- (0.5 s at 50,000 comments, on every GET of the article). Triggers keep it in step with
+-- every write to comments; it starts from the comments already there.
+CREATE TABLE article_counts (
+    article_id TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    stance     TEXT NOT NULL,
+    undecided  INTEGER NOT NULL, -- 1: held and no human decision
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (article_id, status, stance, undecided)
+) WITHOUT ROWID;
+
+INSERT INTO article_counts (article_id, status, stance, undecided, n)
+    SELECT article_id, status, stance, (status = 'hold' AND decision_id IS NULL), count(*)
+    FROM comments GROUP BY 1, 2, 3, 4;
+
+CREATE TRIGGER article_counts_insert AFTER INSERT ON comments BEGIN
+    INSERT INTO article_counts (article_id, status, stance, undecided, n)
+        VALUES (NEW.article_id, NEW.status, NEW.stance, (NEW.status = 'hold' AND NEW.decision_id IS NULL), 1)
+        ON CONFLICT (article_id, status, stance, undecided) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER article_counts_update AFTER UPDATE OF article_id, status, stance, decision_id ON comments
+WHEN OLD.article_id IS NOT NEW.article_id OR OLD.status IS NOT NEW.status OR OLD.stance IS NOT NEW.stance
+    OR (OLD.decision_id IS NULL) <> (NEW.decision_id IS NULL)
+BEGIN
+    UPDATE article_counts SET n = n - 1
+        WHERE article_id = OLD.article_id AND status = OLD.status AND stance = OLD.stance
+          AND undecided = (OLD.status = 'hold' AND OLD.decision_id IS NULL);
+    INSERT INTO article_counts (article_id, status, stance, undecided, n)
+        VALUES (NEW.article_id, NEW.status, NEW.stance, (NEW.status = 'hold' AND NEW.decision_id IS NULL), 1)
+        ON CONFLICT (article_id, status, stance, undecided) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER article_counts_delete AFTER DELETE ON comments BEGIN
+    UPDATE article_counts SET n = n - 1
+        WHERE article_id = OLD.article_id AND status = OLD.status AND stance = OLD.stance
+          AND undecided = (OLD.status = 'hold' AND OLD.decision_id IS NULL);
+END;
