@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -403,5 +404,19 @@ func TestSettingsAccountActions(t *testing.T) {
 	}
 	if w := f.page(http.MethodGet, "/settings", f.admin, nil); w.Code != http.StatusOK {
 		t.Errorf("carol lost the settings: %d", w.Code)
+	}
+}
+
+func TestSettingsCreatesScopedKey(t *testing.T) {
+	f := newAuthzFixture(t)
+	form := url.Values{"csrf": {f.csrf(f.admin)}, "name": {"coral"}, "site": {"2"}, "scope": {"score"}}
+	w := f.page(http.MethodPost, "/settings/apikeys", f.admin, form)
+	m := regexp.MustCompile(`<code id="new-key">([^<]+)</code>`).FindStringSubmatch(w.Body.String())
+	if w.Code != http.StatusOK || m == nil {
+		t.Fatalf("create key = %d, no key shown", w.Code)
+	}
+	k, err := f.svc.AuthenticateKey(context.Background(), m[1])
+	if err != nil || k.SiteID != 2 || k.HasScope(moderation.ScopeSite) || !k.HasScope(moderation.ScopeScore) {
+		t.Errorf("created key = %+v, %v; want site 2, score only", k, err)
 	}
 }
