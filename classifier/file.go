@@ -31,13 +31,22 @@ import (
 // noise in trained weights, and halves the file.
 const magic = "TRIBUNE1"
 
-// Limits that bound what a corrupt or hostile file can make Load allocate.
+// Limits that bound what a corrupt or hostile file can make Load allocate. Every size the
+// file declares is checked against these and against what the file's length can hold before
+// anything is allocated for it, so a small crafted file cannot ask for a large allocation.
 const (
 	maxHeaderBytes = 16 << 20
 	maxVocabBytes  = 64 << 20
+	maxVocabTokens = 1 << 20
 	maxKeys        = 1 << 26
 	maxColumns     = 4096
 	maxFileBytes   = 1 << 30
+	// maxTableBytes bounds the weight table (keys × row width). The shipped model's is a few
+	// tens of megabytes.
+	maxTableBytes = 1 << 30
+	// maxInflation bounds how far the gzip body can expand: deflate's densest encoding (a
+	// 258-byte match in about two bits) gives at most about 1032 bytes out per byte in.
+	maxInflation = 1032
 )
 
 // header is the JSON part of a model file.
@@ -101,7 +110,9 @@ func parse(raw []byte) (*Model, error) {
 		return nil, fmt.Errorf("model body: %w", err)
 	}
 	br := bufio.NewReaderSize(zr, 1<<16)
-	hb, err := readBlock(br, maxHeaderBytes)
+	// budget is the most the body can decompress to; declared sizes beyond it are lies.
+	budget := int64(len(raw)) * maxInflation
+	hb, err := readBlock(br, maxHeaderBytes, budget)
 	if err != nil {
 		return nil, fmt.Errorf("model header: %w", err)
 	}
@@ -109,9 +120,12 @@ func parse(raw []byte) (*Model, error) {
 	if err := json.Unmarshal(hb, &h); err != nil {
 		return nil, fmt.Errorf("model header: %w", err)
 	}
-	vb, err := readBlock(br, maxVocabBytes)
+	vb, err := readBlock(br, maxVocabBytes, budget)
 	if err != nil {
 		return nil, fmt.Errorf("model vocabulary: %w", err)
+	}
+	if n := bytes.Count(vb, []byte("\n")) + 1; n > maxVocabTokens {
+		return nil, fmt.Errorf("model vocabulary: %d tokens, the limit is %d", n, maxVocabTokens)
 	}
 	tok, err := wordpiece.New(strings.Split(string(vb), "\n"))
 	if err != nil {
@@ -121,12 +135,14 @@ func parse(raw []byte) (*Model, error) {
 	if err := m.setHeads(); err != nil {
 		return nil, err
 	}
-	if h.Keys < 0 || h.Keys > maxKeys {
-		return nil, fmt.Errorf("model header: %d weights out of range", h.Keys)
+	if err := checkTableSize(h.Keys, m.k, budget); err != nil {
+		return nil, err
 	}
-	keys := make([]uint32, h.Keys)
+	// The keys are read before the table is sized, so their slice grows with the data actually
+	// present rather than with what the header claims.
+	keys := make([]uint32, 0, min(h.Keys, 1<<16))
 	var prev uint64
-	for i := range keys {
+	for i := range h.Keys {
 		d, err := binary.ReadUvarint(br)
 		if err != nil {
 			return nil, fmt.Errorf("model weights: %w", noEOF(err))
@@ -135,7 +151,7 @@ func parse(raw []byte) (*Model, error) {
 		if prev == 0 || prev > math.MaxUint32 || (i > 0 && d == 0) {
 			return nil, errors.New("model weights: keys not strictly ascending")
 		}
-		keys[i] = uint32(prev)
+		keys = append(keys, uint32(prev))
 	}
 	half := make([]byte, 2*m.k)
 	m.allocTable(len(keys))
@@ -162,6 +178,33 @@ func parse(raw []byte) (*Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// checkTableSize refuses a declared weight count that is out of range, larger than the file's
+// body can hold (each weight takes at least one key byte and two bytes per output), or whose
+// table would pass maxTableBytes.
+func checkTableSize(keys, k int, budget int64) error {
+	if keys < 0 || keys > maxKeys {
+		return fmt.Errorf("model header: %d weights out of range (at most %d)", keys, maxKeys)
+	}
+	if need := int64(keys) * int64(1+2*k); need > budget {
+		return fmt.Errorf("model header: %d weights of %d outputs need %d bytes; a file this size holds at most %d",
+			keys, k, need, budget)
+	}
+	if b := tableBytes(keys, k); b > maxTableBytes {
+		return fmt.Errorf("model header: a table of %d weights × %d outputs takes %d bytes; the limit is %d",
+			keys, k, b, maxTableBytes)
+	}
+	return nil
+}
+
+// tableBytes is what allocTable allocates for n keys of k outputs.
+func tableBytes(n, k int) int64 {
+	size := int64(16)
+	for size*4 < int64(n)*5 {
+		size <<= 1
+	}
+	return size * int64((2+k+3)&^3) * 2
 }
 
 // setHeads validates the heads and biases and lays out output columns.
@@ -244,19 +287,32 @@ func (m *Model) insert(key uint32) []uint16 {
 	return m.row(int(i))
 }
 
-func readBlock(r io.Reader, limit int) ([]byte, error) {
+// readBlock reads a length-prefixed block of at most limit bytes (and at most budget, what
+// the body can hold). The buffer grows with the bytes that arrive, so a length that lies costs
+// no more memory than the data behind it.
+func readBlock(r io.Reader, limit int, budget int64) ([]byte, error) {
 	var n uint32
 	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
 		return nil, noEOF(err)
 	}
-	if int64(n) > int64(limit) {
-		return nil, fmt.Errorf("block of %d bytes too large", n)
+	if int64(n) > int64(limit) || int64(n) > budget {
+		return nil, fmt.Errorf("block of %d bytes too large (limit %d, the file holds at most %d)", n, limit, budget)
 	}
-	b := make([]byte, n)
-	if _, err := io.ReadFull(r, b); err != nil {
-		return nil, noEOF(err)
+	var buf bytes.Buffer
+	buf.Grow(min(int(n), 1<<16))
+	got, err := io.CopyN(&buf, r, int64(n))
+	if err != nil || got != int64(n) {
+		return nil, noEOF(cmpErr(err, io.ErrUnexpectedEOF))
 	}
-	return b, nil
+	return buf.Bytes(), nil
+}
+
+// cmpErr returns err, or def when err is nil.
+func cmpErr(err, def error) error {
+	if err != nil {
+		return err
+	}
+	return def
 }
 
 // noEOF turns a clean EOF inside a structure into io.ErrUnexpectedEOF.

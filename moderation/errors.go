@@ -57,3 +57,21 @@ func (e *ConflictError) Error() string { return e.Reason }
 
 // Unwrap makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// ErrUnavailable means the service cannot answer now (the database is busy or cannot be
+// written); the request may be retried later.
+var ErrUnavailable = errors.New("temporarily unavailable")
+
+// IdempotencyConflictError is a submission whose idempotency key or external id was already
+// used for a different comment (another article, text or author).
+type IdempotencyConflictError struct {
+	CommentID int64
+}
+
+// Error implements error.
+func (e *IdempotencyConflictError) Error() string {
+	return fmt.Sprintf("this idempotency key or external_id was already used for comment %d, with a different article, author or text", e.CommentID)
+}
+
+// Unwrap makes errors.Is(err, ErrConflict) true.
+func (e *IdempotencyConflictError) Unwrap() error { return ErrConflict }

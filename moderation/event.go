@@ -72,3 +72,38 @@ func (c *Changes) Since(ctx context.Context, cursor int64, limit int) (ChangePag
 	}
 	return page, nil
 }
+
+// maxSitePages bounds how many pages of other sites' events one SiteSince call reads past;
+// its cursor still advances over them, so the next call goes on from there.
+const maxSitePages = 10
+
+// SiteSince is Since for one site's API key: only events on the site's articles, with the
+// article ids the site knows (see ArticleKey). Another site's events are skipped, never
+// shown, so a page may hold fewer than limit events while the cursor moves on.
+func (c *Changes) SiteSince(ctx context.Context, site int64, cursor int64, limit int) (ChangePage, error) {
+	if cursor < 0 {
+		return ChangePage{}, invalid("cursor", "must not be negative")
+	}
+	limit = clampLimit(limit)
+	page := ChangePage{Events: []Event{}, Cursor: cursor}
+	for range maxSitePages {
+		want := limit - len(page.Events)
+		evs, err := c.store.Events(ctx, page.Cursor, "", want)
+		if err != nil {
+			return ChangePage{}, fmt.Errorf("changes: %w", err)
+		}
+		for _, ev := range evs {
+			page.Cursor = ev.ID
+			evSite, id := SplitArticleKey(ev.ArticleID)
+			if evSite != site {
+				continue
+			}
+			ev.ArticleID = id
+			page.Events = append(page.Events, ev)
+		}
+		if len(evs) < want || len(page.Events) == limit {
+			break // caught up, or the page is full
+		}
+	}
+	return page, nil
+}

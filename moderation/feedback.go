@@ -57,7 +57,13 @@ type FeedbackStore interface {
 	// EachFeedback streams every stored row in ID order; an error from fn stops the stream and
 	// is returned as is.
 	EachFeedback(ctx context.Context, fn func(Feedback) error) error
+	// CountFeedback counts the rows recorded with an API key (0: without one).
+	CountFeedback(ctx context.Context, apiKeyID int64) (int, error)
 }
+
+// DefaultFeedbackQuota is how many suggestions one API key may store. Suggestions are kept
+// for retraining until exported; a bound keeps one key from filling the disk.
+const DefaultFeedbackQuota = 10_000
 
 // FeedbackService validates, records and exports suggested scores. It is safe for concurrent
 // use.
@@ -65,6 +71,8 @@ type FeedbackService struct {
 	store FeedbackStore
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Quota is how many suggestions one API key may store; 0 means DefaultFeedbackQuota.
+	Quota int
 }
 
 // NewFeedbackService returns a feedback service over store.
@@ -72,9 +80,30 @@ func NewFeedbackService(store FeedbackStore) *FeedbackService {
 	return &FeedbackService{store: store, Now: time.Now}
 }
 
+// checkQuota refuses a suggestion once f's key has stored its quota. Replacing a suggestion
+// with the same client token would not grow the table, but it is refused as well at the cap:
+// a key there has stopped behaving like a moderation tool.
+func (s *FeedbackService) checkQuota(ctx context.Context, f Feedback) error {
+	quota := s.Quota
+	if quota <= 0 {
+		quota = DefaultFeedbackQuota
+	}
+	n, err := s.store.CountFeedback(ctx, f.APIKeyID)
+	if err != nil {
+		return fmt.Errorf("record feedback: %w", err)
+	}
+	if n >= quota {
+		return &RateLimitError{Reason: fmt.Sprintf("this API key has stored its quota of %d suggested scores", quota)}
+	}
+	return nil
+}
+
 // Record validates a suggestion and stores it. CreatedAt is set by the service.
 func (s *FeedbackService) Record(ctx context.Context, f Feedback) (Feedback, error) {
 	if err := validateFeedback(f); err != nil {
+		return Feedback{}, err
+	}
+	if err := s.checkQuota(ctx, f); err != nil {
 		return Feedback{}, err
 	}
 	f.CreatedAt = s.Now().UTC()

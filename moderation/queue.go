@@ -20,7 +20,10 @@ func (s *Service) QueueSize(ctx context.Context) (int, error) {
 // Claim leases up to n of the highest-priority unclaimed queue items to m for s.Lease, so that
 // no two moderators review the same comment at once.
 func (s *Service) Claim(ctx context.Context, m Moderator, n int) ([]ReviewItem, error) {
-	if n <= 0 {
+	if n < 0 {
+		return nil, invalid("count", "must not be negative")
+	}
+	if n == 0 {
 		n = DefaultClaimSize
 	}
 	if n > MaxPageSize {
@@ -59,7 +62,7 @@ func (s *Service) Decide(ctx context.Context, m Moderator, in DecisionInput) (De
 	if err := checkText("note", in.Note, MaxNoteBytes, false); err != nil {
 		return Decision{}, err
 	}
-	if _, err := s.store.Comment(ctx, in.CommentID); err != nil {
+	if _, err := s.CommentFor(ctx, m, in.CommentID); err != nil {
 		return Decision{}, err
 	}
 	d, err := s.store.Decide(ctx, Decision{

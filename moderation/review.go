@@ -22,6 +22,26 @@ type Moderator struct {
 	Name      string
 	Role      Role
 	CreatedAt time.Time
+	// DisabledAt is set while the account is disabled: it cannot log in and has no sessions.
+	DisabledAt *time.Time
+	// Sites restricts the moderator to these sites; empty means every site.
+	Sites []int64
+}
+
+// Disabled reports whether the account is disabled.
+func (m Moderator) Disabled() bool { return m.DisabledAt != nil }
+
+// SeesSite reports whether m may see site's comments.
+func (m Moderator) SeesSite(site int64) bool {
+	if len(m.Sites) == 0 {
+		return true
+	}
+	for _, s := range m.Sites {
+		if s == site {
+			return true
+		}
+	}
+	return false
 }
 
 // IsAdmin reports whether m has the admin role.
@@ -91,6 +111,8 @@ type ReviewItem struct {
 type QueueFilter struct {
 	ArticleID string // "" for every article
 	Limit     int
+	// Sites limits the queue to these sites (a restricted moderator's); empty means all.
+	Sites []int64
 }
 
 // AuditAction names an event in a comment's history.
@@ -127,6 +149,12 @@ type APIKey struct {
 	Prefix    string // first characters of the key, to recognise it in lists
 	CreatedAt time.Time
 	RevokedAt *time.Time
+	// SiteID is the site whose data the key reaches.
+	SiteID int64
+	// Scopes is what the key may do.
+	Scopes []Scope
+	// RatePerMinute is the key's request rate limit; 0 means the server's default.
+	RatePerMinute int
 }
 
 // LabeledExample is a human-decided comment exported as training data.

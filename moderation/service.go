@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -39,6 +41,14 @@ type Service struct {
 	// Observer, when set, hears about every assessment and stored verdict (metrics). Set it
 	// before use.
 	Observer Observer
+
+	// blocked remembers, in this process, login keys the database said must wait, until
+	// when: a guesser who keeps knocking is answered without a database read.
+	blocked     sync.Map // string -> time.Time
+	blockedSize atomic.Int64
+	// passwordChecks bounds concurrent bcrypt comparisons, so password guessing can take at
+	// most that many cores from everything else.
+	passwordChecks chan struct{}
 }
 
 // Observer is told what the service did, for metrics. Calls must be cheap and safe for
@@ -59,7 +69,8 @@ func NewService(ctx context.Context, store Store, c Classifier) (*Service, error
 	if store == nil || c == nil {
 		return nil, errors.New("new service: store and classifier are required")
 	}
-	s := &Service{store: store, Now: time.Now, Lease: DefaultLease}
+	s := &Service{store: store, Now: time.Now, Lease: DefaultLease,
+		passwordChecks: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 	s.classifier.Store(&classifierBox{c})
 	p, err := store.Policy(ctx)
 	switch {
@@ -149,9 +160,13 @@ func (s *Service) Article(ctx context.Context, id string) (ArticleStats, error) 
 	return s.store.ArticleStats(ctx, id)
 }
 
-// Articles lists articles with their counts, most recently updated first.
-func (s *Service) Articles(ctx context.Context, limit int) ([]ArticleStats, error) {
-	return s.store.ListArticles(ctx, clampLimit(limit))
+// Articles lists articles with their counts, most recently updated first, one page at a
+// time: offset articles are skipped.
+func (s *Service) Articles(ctx context.Context, offset, limit int) ([]ArticleStats, error) {
+	if offset < 0 {
+		return nil, invalid("offset", "must not be negative")
+	}
+	return s.store.ListArticles(ctx, offset, clampLimit(limit))
 }
 
 // Submit scores a new comment against its article, applies the policy and stores comment,
@@ -201,10 +216,21 @@ func (s *Service) Submit(ctx context.Context, scope string, sub Submission) (Com
 		Priority:       Priority(a.Scores),
 	}
 	stored, created, err := s.store.InsertComment(ctx, NewComment{Comment: c, IdempotencyKey: sub.IdempotencyKey, Scope: scope})
+	if err == nil && !created && !sameSubmission(stored, c) {
+		// The id was reused for something else: answering with the old comment would drop the
+		// new one without a word.
+		return Comment{}, false, &IdempotencyConflictError{CommentID: stored.ID}
+	}
 	if err == nil && created && s.Observer != nil {
 		s.Observer.Judged(stored.MachineVerdict, stored.Reasons)
 	}
 	return stored, created, err
+}
+
+// sameSubmission reports whether a retry carries the submission that was stored.
+func sameSubmission(stored, retry Comment) bool {
+	return stored.ArticleID == retry.ArticleID && stored.Text == retry.Text &&
+		stored.Author.ID == retry.Author.ID && stored.ParentID == retry.ParentID
 }
 
 func validateSubmission(sub Submission) error {
@@ -249,6 +275,32 @@ func (s *Service) Score(ctx context.Context, text, context string) (Assessment, 
 	a = pol.Adjust(a)
 	v, reasons := pol.Evaluate(text, a, ModeAuto)
 	return a, v, reasons, nil
+}
+
+// ScoreTones scores the tone of each text on its own, without context or explanation (the
+// cheap path), for per-sentence scores. It stops with the context's error as soon as ctx
+// ends, so abandoned requests stop using CPU.
+func (s *Service) ScoreTones(ctx context.Context, texts []string) ([]map[string]float64, error) {
+	c := s.Classifier()
+	score := c.Assess
+	if q, ok := c.(QuickClassifier); ok {
+		score = q.Score
+	}
+	out := make([]map[string]float64, len(texts))
+	for i, t := range texts {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("score tones: %w", context.Cause(ctx))
+		}
+		if err := checkText("text", t, MaxCommentBytes, false); err != nil {
+			return nil, err
+		}
+		a, err := score(t, "")
+		if err != nil {
+			return nil, fmt.Errorf("score tones: %w", err)
+		}
+		out[i] = a.Scores.Tone
+	}
+	return out, nil
 }
 
 // Comment returns one stored comment.

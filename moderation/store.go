@@ -36,8 +36,9 @@ type ArticleStore interface {
 	PutArticle(ctx context.Context, a Article) (saved Article, created bool, err error)
 	Article(ctx context.Context, id string) (Article, error)
 	ArticleStats(ctx context.Context, id string) (ArticleStats, error)
-	// ListArticles returns articles with stats, most recently updated first.
-	ListArticles(ctx context.Context, limit int) ([]ArticleStats, error)
+	// ListArticles returns up to limit articles with stats after skipping offset, most
+	// recently updated first.
+	ListArticles(ctx context.Context, offset, limit int) ([]ArticleStats, error)
 }
 
 // CommentStore persists comments with their assessment and machine verdict.
@@ -80,7 +81,17 @@ type AccountStore interface {
 	// ModeratorByName returns a moderator and their password hash.
 	ModeratorByName(ctx context.Context, name string) (Moderator, string, error)
 	Moderators(ctx context.Context) ([]Moderator, error)
+	// SetModeratorPassword replaces the hash and deletes the moderator's sessions, in one
+	// transaction.
 	SetModeratorPassword(ctx context.Context, name, passwordHash string) error
+	// SetModeratorDisabled disables (at != nil; sessions are deleted in the same transaction)
+	// or re-enables a moderator.
+	SetModeratorDisabled(ctx context.Context, name string, at *time.Time) error
+	SetModeratorRole(ctx context.Context, name string, role Role) error
+	SetModeratorSites(ctx context.Context, name string, sites []int64) error
+	// DeleteModerator deletes a moderator and their sessions; ErrConflict when decisions,
+	// claims or audit rows name them.
+	DeleteModerator(ctx context.Context, name string) error
 
 	CreateAPIKey(ctx context.Context, k APIKey, keyHash string) (APIKey, error)
 	APIKeyByHash(ctx context.Context, keyHash string) (APIKey, error)
@@ -91,6 +102,10 @@ type AccountStore interface {
 	// SessionModerator returns the moderator of an unexpired session.
 	SessionModerator(ctx context.Context, tokenHash string, now time.Time) (Moderator, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// PurgeSessions deletes sessions expired at now and returns how many.
+	PurgeSessions(ctx context.Context, now time.Time) (int64, error)
+	// Secret returns the secret stored under name, storing value first when there is none.
+	Secret(ctx context.Context, name string, value []byte) ([]byte, error)
 }
 
 // PolicyStore persists the site's policy.
@@ -107,4 +122,6 @@ type Store interface {
 	ReviewStore
 	AccountStore
 	PolicyStore
+	SiteStore
+	LoginLimitStore
 }

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tribune/tribune/moderation"
@@ -31,18 +34,50 @@ func (db *DB) CreateModerator(ctx context.Context, m moderation.Moderator, passw
 	return m, nil
 }
 
-const moderatorColumns = `m.id, m.name, m.role, m.created_at`
+const moderatorColumns = `m.id, m.name, m.role, m.created_at, m.disabled_at, m.sites`
 
 func scanModerator(scan func(...any) error, extra ...any) (moderation.Moderator, error) {
 	var m moderation.Moderator
-	var role, created string
-	if err := scan(append([]any{&m.ID, &m.Name, &role, &created}, extra...)...); err != nil {
+	var role, created, sites string
+	var disabled sql.NullString
+	if err := scan(append([]any{&m.ID, &m.Name, &role, &created, &disabled, &sites}, extra...)...); err != nil {
 		return m, translate(err)
 	}
 	m.Role = moderation.Role(role)
 	var err error
-	m.CreatedAt, err = parseTime(created)
+	if m.CreatedAt, err = parseTime(created); err != nil {
+		return m, err
+	}
+	if disabled.Valid {
+		t, err := parseTime(disabled.String)
+		if err != nil {
+			return m, err
+		}
+		m.DisabledAt = &t
+	}
+	m.Sites, err = parseIDList(sites)
 	return m, err
+}
+
+// parseIDList reads a space-separated list of ids ("" is none).
+func parseIDList(s string) ([]int64, error) {
+	var out []int64
+	for _, f := range strings.Fields(s) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("id list %q: %w", s, err)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+func formatIDList(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, " ")
 }
 
 // ModeratorByName returns a moderator and their password hash, or ErrNotFound.
@@ -84,12 +119,149 @@ func (db *DB) SetModeratorPassword(ctx context.Context, name, passwordHash strin
 		if err != nil {
 			return err
 		}
-		return oneRow(res)
+		if err := oneRow(res); err != nil {
+			return err
+		}
+		return deleteSessionsOf(ctx, tx, name)
 	})
 	if err != nil {
 		return fmt.Errorf("set password of moderator %q: %w", name, err)
 	}
 	return nil
+}
+
+// deleteSessionsOf ends every session of the moderator called name.
+func deleteSessionsOf(ctx context.Context, tx *sql.Tx, name string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM sessions
+		WHERE moderator_id = (SELECT id FROM moderators WHERE name = ?)`, name)
+	return err
+}
+
+// SetModeratorDisabled disables a moderator at at, deleting their sessions, or re-enables
+// them when at is nil. ErrNotFound for an unknown name.
+func (db *DB) SetModeratorDisabled(ctx context.Context, name string, at *time.Time) error {
+	var v sql.NullString
+	if at != nil {
+		v = sql.NullString{String: formatTime(*at), Valid: true}
+	}
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE moderators SET disabled_at = ? WHERE name = ?`, v, name)
+		if err != nil {
+			return err
+		}
+		if err := oneRow(res); err != nil {
+			return err
+		}
+		if at == nil {
+			return nil
+		}
+		if err := deleteSessionsOf(ctx, tx, name); err != nil {
+			return err
+		}
+		// A disabled moderator's claims end now, so their comments go back to the queue.
+		_, err = tx.ExecContext(ctx, `DELETE FROM claims
+			WHERE moderator_id = (SELECT id FROM moderators WHERE name = ?)`, name)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set moderator %q disabled: %w", name, err)
+	}
+	return nil
+}
+
+// SetModeratorRole changes a moderator's role; ErrNotFound for an unknown name.
+func (db *DB) SetModeratorRole(ctx context.Context, name string, role moderation.Role) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE moderators SET role = ? WHERE name = ?`, string(role), name)
+		if err != nil {
+			return err
+		}
+		return oneRow(res)
+	})
+	if err != nil {
+		return fmt.Errorf("set role of moderator %q: %w", name, err)
+	}
+	return nil
+}
+
+// SetModeratorSites restricts a moderator to sites (none: every site). Unknown sites are
+// ErrNotFound.
+func (db *DB) SetModeratorSites(ctx context.Context, name string, sites []int64) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, id := range sites {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sites WHERE id = ?`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("site %d: %w", id, moderation.ErrNotFound)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE moderators SET sites = ? WHERE name = ?`, formatIDList(sites), name)
+		if err != nil {
+			return err
+		}
+		return oneRow(res)
+	})
+	if err != nil {
+		return fmt.Errorf("set sites of moderator %q: %w", name, err)
+	}
+	return nil
+}
+
+// DeleteModerator deletes a moderator and their sessions. A moderator named by decisions,
+// claims or the audit log is ErrConflict (the foreign keys refuse).
+func (db *DB) DeleteModerator(ctx context.Context, name string) error {
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := deleteSessionsOf(ctx, tx, name); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM moderators WHERE name = ?`, name)
+		if err != nil {
+			if errors.Is(translate(err), moderation.ErrNotFound) || errors.Is(translate(err), moderation.ErrConflict) {
+				return &moderation.ConflictError{Reason: name + " has decisions or audit entries; disable the account instead"}
+			}
+			return err
+		}
+		return oneRow(res)
+	})
+	if err != nil {
+		return fmt.Errorf("delete moderator %q: %w", name, err)
+	}
+	return nil
+}
+
+// PurgeSessions deletes sessions that expired at or before now.
+func (db *DB) PurgeSessions(ctx context.Context, now time.Time) (int64, error) {
+	var n int64
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, formatTime(now))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge sessions: %w", err)
+	}
+	return n, nil
+}
+
+// Secret returns the secret stored under name, storing value first when there is none; two
+// instances racing to create it both end up with the one that won.
+func (db *DB) Secret(ctx context.Context, name string, value []byte) ([]byte, error) {
+	var out []byte
+	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO secrets (name, value) VALUES (?, ?)`, name, value); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("secret %q: %w", name, err)
+	}
+	return out, nil
 }
 
 // oneRow is ErrNotFound when res changed no row.
@@ -118,8 +290,19 @@ func (db *DB) CreateAPIKey(ctx context.Context, k moderation.APIKey, keyHash str
 		k.RevokedAt = &t
 	}
 	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO api_keys (name, prefix, key_hash, created_at, revoked_at)
-			VALUES (?, ?, ?, ?, ?)`, k.Name, k.Prefix, keyHash, formatTime(k.CreatedAt), revoked)
+		if k.SiteID == 0 {
+			k.SiteID = moderation.DefaultSiteID
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sites WHERE id = ?`, k.SiteID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("site %d: %w", k.SiteID, moderation.ErrNotFound)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO api_keys (name, prefix, key_hash, created_at, revoked_at,
+			site_id, scopes, rate_per_minute) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			k.Name, k.Prefix, keyHash, formatTime(k.CreatedAt), revoked, k.SiteID, formatScopes(k.Scopes), k.RatePerMinute)
 		if err != nil {
 			return translate(err)
 		}
@@ -132,14 +315,25 @@ func (db *DB) CreateAPIKey(ctx context.Context, k moderation.APIKey, keyHash str
 	return k, nil
 }
 
-const apiKeyColumns = `id, name, prefix, created_at, revoked_at`
+const apiKeyColumns = `id, name, prefix, created_at, revoked_at, site_id, scopes, rate_per_minute`
+
+func formatScopes(scopes []moderation.Scope) string {
+	parts := make([]string, len(scopes))
+	for i, sc := range scopes {
+		parts[i] = string(sc)
+	}
+	return strings.Join(parts, " ")
+}
 
 func scanAPIKey(scan func(...any) error) (moderation.APIKey, error) {
 	var k moderation.APIKey
-	var created string
+	var created, scopes string
 	var revoked sql.NullString
-	if err := scan(&k.ID, &k.Name, &k.Prefix, &created, &revoked); err != nil {
+	if err := scan(&k.ID, &k.Name, &k.Prefix, &created, &revoked, &k.SiteID, &scopes, &k.RatePerMinute); err != nil {
 		return k, translate(err)
+	}
+	for _, f := range strings.Fields(scopes) {
+		k.Scopes = append(k.Scopes, moderation.Scope(f))
 	}
 	var err error
 	if k.CreatedAt, err = parseTime(created); err != nil {
@@ -223,7 +417,7 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash string, moderatorID i
 func (db *DB) SessionModerator(ctx context.Context, tokenHash string, now time.Time) (moderation.Moderator, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT `+moderatorColumns+` FROM sessions s
 		JOIN moderators m ON m.id = s.moderator_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, formatTime(now))
+		WHERE s.token_hash = ? AND s.expires_at > ? AND m.disabled_at IS NULL`, tokenHash, formatTime(now))
 	m, err := scanModerator(row.Scan)
 	if err != nil {
 		return moderation.Moderator{}, fmt.Errorf("session: %w", err)

@@ -63,7 +63,7 @@ func TestAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := moderation.APIKey{ID: k.ID, Name: "site", Prefix: "trb_ab", CreatedAt: t0}
+	want := moderation.APIKey{ID: k.ID, Name: "site", Prefix: "trb_ab", CreatedAt: t0, SiteID: moderation.DefaultSiteID}
 	if diff := cmp.Diff(want, k); diff != "" {
 		t.Errorf("created (-want +got):\n%s", diff)
 	}

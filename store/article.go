@@ -105,8 +105,8 @@ func (db *DB) ArticleStats(ctx context.Context, id string) (moderation.ArticleSt
 	return st, nil
 }
 
-// stats counts an article's comments. Each count is answered from a covering index
-// (comments_article_status, comments_article_stance, comments_queue_article).
+// stats reads an article's comment counts from article_counts, which triggers keep in step
+// with the comments (migration 0006): a few rows, however many comments the article has.
 func (db *DB) stats(ctx context.Context, a moderation.Article) (moderation.ArticleStats, error) {
 	st := moderation.ArticleStats{
 		Article:  a,
@@ -117,53 +117,36 @@ func (db *DB) stats(ctx context.Context, a moderation.Article) (moderation.Artic
 		st.ByStance[s] = 0
 	}
 	rows, err := db.read.QueryContext(ctx,
-		`SELECT status, count(*) FROM comments WHERE article_id = ? GROUP BY status`, a.ID)
+		`SELECT status, stance, undecided, n FROM article_counts WHERE article_id = ? AND n > 0`, a.ID)
 	if err != nil {
 		return st, err
 	}
+	defer rows.Close()
 	for rows.Next() {
-		var v string
+		var status, stance string
+		var undecided bool
 		var n int
-		if err := rows.Scan(&v, &n); err != nil {
-			rows.Close()
+		if err := rows.Scan(&status, &stance, &undecided, &n); err != nil {
 			return st, err
 		}
-		st.ByStatus[moderation.Verdict(v)] = n
+		st.ByStatus[moderation.Verdict(status)] += n
 		st.Total += n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return st, err
-	}
-	rows, err = db.read.QueryContext(ctx,
-		`SELECT stance, count(*) FROM comments WHERE article_id = ? AND stance <> '' GROUP BY stance`, a.ID)
-	if err != nil {
-		return st, err
-	}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			rows.Close()
-			return st, err
+		if stance != "" {
+			st.ByStance[moderation.Stance(stance)] += n
 		}
-		st.ByStance[moderation.Stance(s)] = n
+		if undecided {
+			st.Undecided += n
+		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return st, err
-	}
-	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM comments
-		WHERE article_id = ? AND status = 'hold' AND decision_id IS NULL`, a.ID).Scan(&st.Undecided)
-	return st, err
+	return st, rows.Err()
 }
 
 // ListArticles returns up to limit articles (default 50, at most 1000) with their stats, most
-// recently updated first.
-func (db *DB) ListArticles(ctx context.Context, limit int) ([]moderation.ArticleStats, error) {
+// recently updated first, after skipping offset.
+func (db *DB) ListArticles(ctx context.Context, offset, limit int) ([]moderation.ArticleStats, error) {
 	limit = clampLimit(limit)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles a
-		ORDER BY a.updated_at DESC, a.id LIMIT ?`, limit)
+		ORDER BY a.updated_at DESC, a.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", err)
 	}

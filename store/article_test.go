@@ -89,7 +89,7 @@ func TestArticleStatsAndList(t *testing.T) {
 		t.Errorf("ArticleStats (-want +got):\n%s", diff)
 	}
 
-	list, err := db.ListArticles(ctx, 10)
+	list, err := db.ListArticles(ctx, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestArticleStatsAndList(t *testing.T) {
 	if list[1].Total != 5 || list[0].Total != 0 {
 		t.Errorf("ListArticles totals = %d, %d; want 0, 5", list[0].Total, list[1].Total)
 	}
-	if list, _ := db.ListArticles(ctx, 1); len(list) != 1 {
+	if list, _ := db.ListArticles(ctx, 0, 1); len(list) != 1 {
 		t.Errorf("ListArticles(1) returned %d articles", len(list))
 	}
 }

@@ -226,7 +226,7 @@ func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx
 		}
 	}()
 	if err = fn(ctx, tx); err != nil {
-		return err
+		return unavailable(err)
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", translate(err))
@@ -272,6 +272,19 @@ func translate(err error) error {
 			return fmt.Errorf("%w: %w", moderation.ErrConflict, err)
 		case sqlite3.ErrConstraintForeignKey:
 			return fmt.Errorf("%w: %w", moderation.ErrNotFound, err)
+		}
+	}
+	return unavailable(err)
+}
+
+// unavailable marks the failures a client should retry later rather than report as a bug:
+// the database locked by another writer past the busy timeout, or the disk full.
+func unavailable(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) && !errors.Is(err, moderation.ErrUnavailable) {
+		switch se.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrFull:
+			return fmt.Errorf("%w: %w", moderation.ErrUnavailable, err)
 		}
 	}
 	return err

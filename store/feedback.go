@@ -44,6 +44,16 @@ func (db *DB) PutFeedback(ctx context.Context, f moderation.Feedback) (moderatio
 	return f, nil
 }
 
+// CountFeedback counts the suggestions recorded with an API key (0: without one).
+func (db *DB) CountFeedback(ctx context.Context, apiKeyID int64) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM feedback WHERE api_key_id IS ?`, nullInt(apiKeyID)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count feedback: %w", err)
+	}
+	return n, nil
+}
+
 // EachFeedback streams every stored suggestion in ID order.
 func (db *DB) EachFeedback(ctx context.Context, fn func(moderation.Feedback) error) error {
 	var after int64

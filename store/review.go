@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tribune/tribune/moderation"
@@ -28,6 +29,7 @@ func (db *DB) Queue(ctx context.Context, f moderation.QueueFilter) ([]moderation
 		query += ` AND c.article_id = ?`
 		args = append(args, f.ArticleID)
 	}
+	query, args = siteFilter(query, args, f.Sites)
 	items, err := queryItems(ctx, db.read, query+queueOrder, append(args, clampLimit(f.Limit))...)
 	if err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
@@ -61,6 +63,23 @@ func queryItems(ctx context.Context, q querier, query string, args ...any) ([]mo
 	return items, rows.Err()
 }
 
+// commentSite is the SQL for the site of comment c, as moderation.SplitArticleKey reads it
+// from the stored article id: "@N:…" is site N, anything else the default site.
+const commentSite = `(CASE WHEN c.article_id GLOB '@[0-9]*:*'
+	THEN CAST(substr(c.article_id, 2, instr(c.article_id, ':') - 2) AS INTEGER) ELSE 1 END)`
+
+// siteFilter adds "the comment belongs to one of sites" to a query (none: no filter).
+func siteFilter(query string, args []any, sites []int64) (string, []any) {
+	if len(sites) == 0 {
+		return query, args
+	}
+	query += ` AND ` + commentSite + ` IN (?` + strings.Repeat(", ?", len(sites)-1) + `)`
+	for _, s := range sites {
+		args = append(args, s)
+	}
+	return query, args
+}
+
 // QueueSize counts held, undecided comments (claimed ones included).
 func (db *DB) QueueSize(ctx context.Context) (int, error) {
 	var n int
@@ -87,7 +106,8 @@ func (db *DB) Claim(ctx context.Context, m moderation.Moderator, n int, now, unt
 		}
 		var err error
 		// The claims join only matches live leases, so k.comment_id IS NULL means free.
-		items, err = queryItems(ctx, tx, queueSelect+` AND k.comment_id IS NULL`+queueOrder, formatTime(now), n)
+		query, args := siteFilter(queueSelect+` AND k.comment_id IS NULL`, []any{formatTime(now)}, m.Sites)
+		items, err = queryItems(ctx, tx, query+queueOrder, append(args, n)...)
 		if err != nil {
 			return err
 		}

@@ -66,7 +66,7 @@ func (s *Server) putArticle(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, created, err := s.svc.PutArticle(c.Request.Context(), moderation.Article{
+	a, created, err := s.svc.PutSiteArticle(c.Request.Context(), currentSite(c), moderation.Article{
 		ID: c.Param("id"), Title: req.Title, URL: req.URL, Body: req.Body,
 		StanceTarget: req.StanceTarget, Mode: moderation.Mode(req.Mode),
 	})
@@ -83,7 +83,7 @@ func (s *Server) putArticle(c *gin.Context) {
 
 // getArticle returns an article with its comment counts.
 func (s *Server) getArticle(c *gin.Context) {
-	st, err := s.svc.Article(c.Request.Context(), c.Param("id"))
+	st, err := s.svc.SiteArticle(c.Request.Context(), currentSite(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return

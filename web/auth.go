@@ -41,30 +41,70 @@ func bearer(c *gin.Context) string {
 	return strings.TrimSpace(token)
 }
 
-// requireAPIKey admits site backends: a valid, unrevoked API key as bearer token.
-func (s *Server) requireAPIKey(c *gin.Context) {
-	token := bearer(c)
+// requireAPIKey admits site backends: a valid, unrevoked API key with scope as bearer token,
+// within its rate limit.
+func (s *Server) requireAPIKey(scope moderation.Scope) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		k, err := s.authenticateKey(c, bearer(c))
+		if errors.Is(err, moderation.ErrUnauthenticated) && bearer(c) != "" {
+			// Tell a moderator who sent their session why it does not work here.
+			if _, merr := s.svc.SessionModerator(c.Request.Context(), bearer(c)); merr == nil {
+				err = errSessionOnSiteRoute
+			}
+		}
+		if err == nil {
+			err = s.admitKey(c, k, scope)
+		}
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Next()
+	}
+}
+
+// authenticateKey finds the API key of a presented secret, through the short-lived cache.
+func (s *Server) authenticateKey(c *gin.Context, token string) (moderation.APIKey, error) {
 	now := time.Now()
 	if k, ok := s.keys.get(token, now); ok {
-		c.Set(apiKeyKey, k)
-		c.Next()
-		return
+		return k, nil
 	}
 	k, err := s.svc.AuthenticateKey(c.Request.Context(), token)
-	if errors.Is(err, moderation.ErrUnauthenticated) && token != "" {
-		// Tell a moderator who sent their session why it does not work here.
-		if _, merr := s.svc.SessionModerator(c.Request.Context(), token); merr == nil {
-			err = errSessionOnSiteRoute
-		}
-	}
 	if err != nil {
-		s.fail(c, err)
-		return
+		return moderation.APIKey{}, err
 	}
 	s.keys.put(token, k, now)
-	c.Set(apiKeyKey, k)
-	c.Next()
+	return k, nil
 }
+
+// admitKey checks an authenticated key's scope and rate and leaves it in the context. A key
+// without the scope is 403: it is this key's own limit, and says nothing about other sites.
+func (s *Server) admitKey(c *gin.Context, k moderation.APIKey, scope moderation.Scope) error {
+	if !k.HasScope(scope) {
+		return &requestError{kind: moderation.ErrForbidden,
+			message: "this API key does not have the " + string(scope) + " scope (tribune apikey create --scope)"}
+	}
+	rate := k.RatePerMinute
+	if rate == 0 {
+		rate = s.opts.KeyRatePerMinute
+	}
+	if ok, wait := s.rates.take(k.ID, rate, requestCost(c.Request.ContentLength, s.opts.MaxBodyBytes)); !ok {
+		return &moderation.RateLimitError{RetryAfter: wait,
+			Reason: "this API key has used its request rate; retry after the time in Retry-After"}
+	}
+	c.Set(apiKeyKey, k)
+	return nil
+}
+
+// currentKey is the API key requireAPIKey admitted.
+func currentKey(c *gin.Context) moderation.APIKey {
+	k, _ := c.Get(apiKeyKey)
+	key, _ := k.(moderation.APIKey)
+	return key
+}
+
+// currentSite is the site of the admitted API key.
+func currentSite(c *gin.Context) int64 { return currentKey(c).SiteID }
 
 // requireModerator admits moderators: a session token as bearer token, or (safe methods only)
 // in SessionCookie. An API key gets 403: it is valid, just not for this.
@@ -75,7 +115,7 @@ func (s *Server) requireModerator(c *gin.Context) {
 	}
 	m, err := s.svc.SessionModerator(c.Request.Context(), token)
 	if errors.Is(err, moderation.ErrUnauthenticated) && strings.HasPrefix(token, "trb_") {
-		if _, kerr := s.svc.AuthenticateKey(c.Request.Context(), token); kerr == nil {
+		if _, kerr := s.authenticateKey(c, token); kerr == nil {
 			err = errAPIKeyOnModeratorRoute
 		}
 	}
@@ -89,9 +129,7 @@ func (s *Server) requireModerator(c *gin.Context) {
 
 // apiKeyScope is the idempotency scope of the calling API key: retries are deduplicated per key.
 func apiKeyScope(c *gin.Context) string {
-	k, _ := c.Get(apiKeyKey)
-	key, _ := k.(moderation.APIKey)
-	return "key:" + strconv.FormatInt(key.ID, 10)
+	return "key:" + strconv.FormatInt(currentKey(c).ID, 10)
 }
 
 // currentModerator is the moderator requireModerator admitted.
@@ -125,14 +163,17 @@ func moderatorJSON(m moderation.Moderator) moderatorResponse {
 	return moderatorResponse{ID: m.ID, Name: m.Name, Role: string(m.Role)}
 }
 
-// login opens a moderator session.
+// login opens a moderator session, behind the same login limiter as the dashboard's form.
+// ClientIP is the TCP peer unless the peer is one of Options.TrustedProxies: only those may
+// name the client in X-Forwarded-For, which anyone else could forge to dodge the per-address
+// limit.
 func (s *Server) login(c *gin.Context) {
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		s.fail(c, err)
 		return
 	}
-	token, m, err := s.svc.Login(c.Request.Context(), req.Name, req.Password)
+	token, m, err := s.svc.LoginFrom(c.Request.Context(), c.ClientIP(), req.Name, req.Password)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -57,7 +57,8 @@ func EncodeWebhookBody(evs []moderation.Event) ([]byte, error) {
 }
 
 // changes answers GET /api/v1/changes?cursor=C&limit=N: the verdicts and decisions after
-// cursor C (0 or absent: from the first), oldest first, and the cursor to pass next time.
+// cursor C (0 or absent: from the first) on the key's own site's articles, oldest first, and
+// the cursor to pass next time.
 func (s *Server) changes(c *gin.Context) {
 	if s.opts.Changes == nil {
 		s.fail(c, errRouteNotFound)
@@ -73,7 +74,7 @@ func (s *Server) changes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page, err := s.opts.Changes.Since(c.Request.Context(), cursor, int(limit))
+	page, err := s.opts.Changes.SiteSince(c.Request.Context(), currentSite(c), cursor, int(limit))
 	if err != nil {
 		s.fail(c, err)
 		return

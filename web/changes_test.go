@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"testing"
@@ -55,5 +56,56 @@ func TestChangesFeed(t *testing.T) {
 				t.Errorf("status = %d, want %d: %s", w.Code, tt.status, w.Body)
 			}
 		})
+	}
+}
+
+// A key sees only its own site's events, with the article ids its site knows; the cursor
+// moves past other sites' events without showing them.
+func TestChangesFeedPerSite(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	siteB, err := f.svc.CreateSite(ctx, "site-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyB, _, err := f.svc.CreateSiteAPIKey(ctx, moderation.KeySpec{Name: "b", SiteID: siteB.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.putArticle("a1", moderation.ModePremoderate)
+	f.postComment("a1", "u1", "A comment on the default site.")
+	f.doJSON(http.MethodPut, "/api/v1/articles/a1", keyB, map[string]string{"title": "B's a1"}, http.StatusCreated, nil)
+	var onB commentResponse
+	f.doJSON(http.MethodPost, "/api/v1/comments", keyB,
+		map[string]any{"article_id": "a1", "author": map[string]string{"id": "u2"}, "text": "A comment on site B."},
+		http.StatusCreated, &onB)
+
+	for _, tt := range []struct {
+		name, key  string
+		wantIDs    []int64
+		wantCursor string
+	}{
+		{"default site", f.key, []int64{1}, "2"},
+		{"site b", keyB, []int64{2}, "2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var page changesResponse
+			f.doJSON(http.MethodGet, "/api/v1/changes", tt.key, nil, http.StatusOK, &page)
+			var ids []int64
+			for _, ev := range page.Events {
+				ids = append(ids, ev.ID)
+				if ev.ArticleID != "a1" {
+					t.Errorf("event %d: article_id %q, want the site's own id a1", ev.ID, ev.ArticleID)
+				}
+			}
+			if !cmp.Equal(ids, tt.wantIDs) || page.Cursor != tt.wantCursor {
+				t.Errorf("events %v, cursor %q; want %v, %q", ids, page.Cursor, tt.wantIDs, tt.wantCursor)
+			}
+		})
+	}
+	var first changesResponse
+	f.doJSON(http.MethodGet, "/api/v1/changes?limit=1", keyB, nil, http.StatusOK, &first)
+	if len(first.Events) != 1 || first.Events[0].CommentID != onB.ID {
+		t.Errorf("site b, limit=1: %+v; want its own comment %d past the default site's event", first, onB.ID)
 	}
 }

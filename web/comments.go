@@ -89,7 +89,7 @@ func (s *Server) postComment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cm, created, err := s.svc.Submit(c.Request.Context(), apiKeyScope(c), moderation.Submission{
+	cm, created, err := s.svc.SubmitToSite(c.Request.Context(), currentSite(c), apiKeyScope(c), moderation.Submission{
 		ArticleID: req.ArticleID, Author: moderation.Author{ID: req.Author.ID, Name: req.Author.Name},
 		Text: req.Text, ParentID: req.ParentID, ExternalID: req.ExternalID,
 		IdempotencyKey: c.GetHeader(IdempotencyHeader),
@@ -114,7 +114,7 @@ func (s *Server) getComment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	cm, err := s.svc.Comment(c.Request.Context(), id)
+	cm, err := s.svc.SiteComment(c.Request.Context(), currentSite(c), id)
 	if err != nil {
 		s.fail(c, notFound(err, "comment %d not found", id))
 		return
@@ -129,7 +129,7 @@ func (s *Server) listComments(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	page, err := s.svc.Comments(c.Request.Context(), f)
+	page, err := s.svc.SiteComments(c.Request.Context(), currentSite(c), f)
 	if err != nil {
 		s.fail(c, notFound(err, "article %q not found", f.ArticleID))
 		return

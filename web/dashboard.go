@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"embed"
 	"errors"
@@ -34,13 +35,12 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 // dashboard serves the moderators' web pages. Its handlers are methods of its own type, so that
-// its state (CSRF key, login limiter) stays out of Server.
+// its state (the CSRF key) stays out of Server.
 type dashboard struct {
 	s       *Server
 	svc     *moderation.Service
 	tmpl    *template.Template
 	csrfKey []byte
-	limiter *loginLimiter
 	// pollInterval is how often the pages refresh the waiting count.
 	pollInterval time.Duration
 }
@@ -54,7 +54,7 @@ func (s *Server) dashboardRoutes() {
 	if err != nil {
 		panic(err) // the directory is embedded above: a programmer error
 	}
-	e.StaticFS("/static", http.FS(static))
+	e.StaticFS("/static", noListing{http.FS(static)})
 
 	pages := e.Group("", d.securityHeaders)
 	pages.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/queue") })
@@ -78,19 +78,26 @@ func (s *Server) dashboardRoutes() {
 	admin.POST("/policy", d.checkCSRF, d.policySubmit)
 	admin.POST("/moderators", d.checkCSRF, d.addModeratorSubmit)
 	admin.POST("/moderators/password", d.checkCSRF, d.passwordSubmit)
+	admin.POST("/moderators/account", d.checkCSRF, d.accountSubmit)
 	admin.POST("/apikeys", d.checkCSRF, d.createKeySubmit)
 	admin.POST("/apikeys/revoke", d.checkCSRF, d.revokeKeySubmit)
 }
 
 func newDashboard(s *Server) *dashboard {
-	key := make([]byte, 32)
-	_, _ = rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
+	// The CSRF key lives in the database, so forms stay valid across a restart and on every
+	// instance behind one load balancer. If it cannot be read, a per-process key still
+	// protects the forms; only those open across a restart fail once.
+	key, err := s.svc.ServerSecret(context.Background(), "csrf")
+	if err != nil {
+		s.log.Error("read the CSRF key from the database; using a per-process key", "error", err.Error())
+		key = make([]byte, 32)
+		_, _ = rand.Read(key) // crypto/rand.Read never fails (Go 1.24+)
+	}
 	return &dashboard{
 		s:            s,
 		svc:          s.svc,
 		tmpl:         parseTemplates(),
 		csrfKey:      key,
-		limiter:      newLoginLimiter(loginMaxFailures, loginWindow, time.Now),
 		pollInterval: 3 * time.Second,
 	}
 }
@@ -120,7 +127,8 @@ var templateFuncs = template.FuncMap{
 	},
 	"ago": ago,
 	// pathseg escapes an ID as one path segment: article IDs may be URLs, whose slashes
-	// html/template would otherwise leave as path separators.
+	// html/template would otherwise leave as path separators, and may hold '?', '#' or '%',
+	// which its URL normaliser leaves alone.
 	"pathseg": url.PathEscape,
 	"sub":     func(a, b int) int { return a - b },
 	// verdicts reads a count by verdict name (templates cannot spell a moderation.Verdict).
@@ -240,9 +248,36 @@ func errBadForm(field, msg string) error {
 // localPath returns next when it is a path on this site, else def: redirect targets come
 // from forms and must not send a moderator elsewhere ("//evil.example" is another host).
 func localPath(next, def string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	// Browsers drop tabs and line breaks from URLs and read a backslash as a slash, so
+	// "/\t/evil.example" would become "//evil.example": refuse every control character and
+	// backslash, then anything that is not a plain path on this host.
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return def
+		}
+	}
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return def
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" {
 		return def
 	}
 	return next
+}
+
+// noListing serves files but not directory listings (which would show what /static holds).
+type noListing struct{ fs http.FileSystem }
+
+// Open implements http.FileSystem, answering "not found" for directories.
+func (n noListing) Open(name string) (http.File, error) {
+	f, err := n.fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		_ = f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
 }

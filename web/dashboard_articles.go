@@ -15,16 +15,35 @@ import (
 type articlesView struct {
 	page
 	Articles []moderation.ArticleStats
+	// PrevURL and NextURL page through the list ("" at either end).
+	PrevURL, NextURL string
 }
 
-// articlesPage lists articles with volume and the share held and rejected.
+// articlesPerPage is the length of one page of the articles list.
+const articlesPerPage = 100
+
+// articlesPage lists articles with volume and the share held and rejected, a page at a time.
 func (d *dashboard) articlesPage(c *gin.Context) {
-	list, err := d.svc.Articles(c.Request.Context(), moderation.MaxPageSize)
+	pageNo, err := strconv.Atoi(c.DefaultQuery("page", "1"))
+	if err != nil || pageNo < 1 || pageNo > 1_000_000 {
+		d.fail(c, errBadForm("page", "must be a page number"))
+		return
+	}
+	// One more than a page tells whether there is a next one.
+	list, err := d.svc.Articles(c.Request.Context(), (pageNo-1)*articlesPerPage, articlesPerPage+1)
 	if err != nil {
 		d.fail(c, err)
 		return
 	}
-	d.render(c, http.StatusOK, "articles", articlesView{page: d.base(c, "Articles", "articles"), Articles: list})
+	v := articlesView{page: d.base(c, "Articles", "articles"), Articles: list}
+	if len(list) > articlesPerPage {
+		v.Articles = list[:articlesPerPage]
+		v.NextURL = "/articles?page=" + strconv.Itoa(pageNo+1)
+	}
+	if pageNo > 1 {
+		v.PrevURL = "/articles?page=" + strconv.Itoa(pageNo-1)
+	}
+	d.render(c, http.StatusOK, "articles", v)
 }
 
 // articleView is one article's page.
@@ -46,7 +65,7 @@ type articleView struct {
 // comments filtered by verdict and stance, one page at a time.
 func (d *dashboard) articlePage(c *gin.Context) {
 	ctx, id := c.Request.Context(), c.Param("id")
-	stats, err := d.svc.Article(ctx, id)
+	stats, err := d.svc.ArticleFor(ctx, currentModerator(c), id)
 	if err != nil {
 		d.fail(c, err)
 		return

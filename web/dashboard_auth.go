@@ -6,26 +6,16 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tribune/tribune/moderation"
-)
-
-// Login rate limit: after loginMaxFailures failed logins within loginWindow from one IP
-// address, or for one account name, further attempts get 429 until the oldest failure ages
-// out. Per name stops a distributed guess at one account; per IP stops one client spraying
-// many names.
-const (
-	loginMaxFailures = 5
-	loginWindow      = time.Minute
 )
 
 // loginCookie carries the nonce the login form's CSRF token is bound to: before logging in
@@ -65,6 +55,17 @@ func (d *dashboard) sessionCSRF(c *gin.Context) string {
 
 // checkCSRF refuses a state-changing request whose token does not match the session's.
 func (d *dashboard) checkCSRF(c *gin.Context) {
+	// Parse first: an oversized form fails here, and is a 413, not a missing token's 403.
+	if err := c.Request.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			d.fail(c, &requestError{kind: errTooLarge,
+				message: fmt.Sprintf("The form is larger than %d bytes.", tooBig.Limit)})
+			return
+		}
+		d.fail(c, &requestError{kind: errBadBody, message: "The form could not be read."})
+		return
+	}
 	got := c.PostForm(csrfField)
 	if got == "" {
 		got = c.GetHeader("X-CSRF-Token")
@@ -162,19 +163,18 @@ func (d *dashboard) loginSubmit(c *gin.Context) {
 	if len(name) > moderation.MaxNameBytes {
 		name = name[:moderation.MaxNameBytes]
 	}
-	// RemoteIP, not ClientIP: X-Forwarded-For is the client's to forge unless trusted proxies
-	// are configured, and a forged address would dodge the per-IP limit.
-	keys := []string{"ip:" + c.RemoteIP(), "name:" + strings.ToLower(name)}
-	if wait := d.limiter.retryAfter(keys...); wait > 0 {
-		secs := int(math.Ceil(wait.Seconds()))
+	// ClientIP trusts X-Forwarded-For only from Options.TrustedProxies (see Server.login).
+	token, _, err := d.svc.LoginFrom(c.Request.Context(), c.ClientIP(), name, password)
+	var limited *moderation.RateLimitError
+	if errors.As(err, &limited) {
+		d.s.tarpit(c, limited.RetryAfter)
+		secs := max(1, int(math.Ceil(limited.RetryAfter.Seconds())))
 		c.Header("Retry-After", strconv.Itoa(secs))
 		v.Error = "Too many failed attempts. Try again in " + strconv.Itoa(secs) + " seconds."
 		d.renderLogin(c, http.StatusTooManyRequests, v)
 		return
 	}
-	token, _, err := d.svc.Login(c.Request.Context(), name, password)
 	if errors.Is(err, moderation.ErrUnauthenticated) {
-		d.limiter.fail(keys...)
 		v.Error = "Wrong name or password."
 		d.renderLogin(c, http.StatusUnauthorized, v)
 		return
@@ -197,77 +197,4 @@ func (d *dashboard) logoutSubmit(c *gin.Context) {
 	}
 	d.setCookie(c, SessionCookie, "", "/", -1)
 	c.Redirect(http.StatusSeeOther, "/login")
-}
-
-// loginLimiter counts failed logins per key in a sliding window. It is in memory: limits
-// reset on restart, which is acceptable for slowing down online guessing against bcrypt.
-type loginLimiter struct {
-	mu     sync.Mutex
-	max    int
-	window time.Duration
-	now    func() time.Time
-	fails  map[string][]time.Time
-}
-
-// maxLimiterKeys bounds the limiter's memory: past it, keys with no live failure are dropped.
-const maxLimiterKeys = 10_000
-
-func newLoginLimiter(max int, window time.Duration, now func() time.Time) *loginLimiter {
-	return &loginLimiter{max: max, window: window, now: now, fails: map[string][]time.Time{}}
-}
-
-// retryAfter returns how long until every key is under the limit again (0: allowed now).
-func (l *loginLimiter) retryAfter(keys ...string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	var wait time.Duration
-	for _, k := range keys {
-		live := l.live(k, now)
-		if len(live) >= l.max {
-			// The attempt is allowed again when the oldest failure that keeps it at the limit
-			// leaves the window.
-			if w := live[len(live)-l.max].Add(l.window).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	return wait
-}
-
-// fail records a failed attempt under every key.
-func (l *loginLimiter) fail(keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	if len(l.fails) > maxLimiterKeys {
-		for k := range l.fails {
-			if len(l.live(k, now)) == 0 {
-				delete(l.fails, k)
-			}
-		}
-	}
-	for _, k := range keys {
-		live := append(l.live(k, now), now)
-		if len(live) > l.max {
-			live = live[len(live)-l.max:]
-		}
-		l.fails[k] = live
-	}
-}
-
-// live returns k's failures still inside the window, pruning the rest. l.mu is held.
-func (l *loginLimiter) live(k string, now time.Time) []time.Time {
-	ts := l.fails[k]
-	i := 0
-	for i < len(ts) && !ts[i].After(now.Add(-l.window)) {
-		i++
-	}
-	if i == len(ts) {
-		delete(l.fails, k)
-		return nil
-	}
-	ts = ts[i:]
-	l.fails[k] = ts
-	return ts
 }

@@ -42,7 +42,7 @@ func (d *dashboard) commentPage(c *gin.Context) {
 		d.fail(c, moderation.ErrNotFound)
 		return
 	}
-	cm, err := d.svc.Comment(ctx, id)
+	cm, err := d.svc.CommentFor(ctx, currentModerator(c), id)
 	if err != nil {
 		d.fail(c, err)
 		return

@@ -37,7 +37,7 @@ type queueItem struct {
 // up to queueClaimSize, so two moderators working at once see different items first.
 func (d *dashboard) queuePage(c *gin.Context) {
 	ctx, me := c.Request.Context(), currentModerator(c)
-	items, err := d.svc.Queue(ctx, moderation.QueueFilter{Limit: queuePageSize})
+	items, err := d.svc.Queue(ctx, moderation.QueueFilter{Limit: queuePageSize, Sites: me.Sites})
 	if err != nil {
 		d.fail(c, err)
 		return
@@ -55,7 +55,7 @@ func (d *dashboard) queuePage(c *gin.Context) {
 			return
 		}
 		if len(claimed) > 0 {
-			if items, err = d.svc.Queue(ctx, moderation.QueueFilter{Limit: queuePageSize}); err != nil {
+			if items, err = d.svc.Queue(ctx, moderation.QueueFilter{Limit: queuePageSize, Sites: me.Sites}); err != nil {
 				d.fail(c, err)
 				return
 			}

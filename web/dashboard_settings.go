@@ -25,6 +25,7 @@ type settingsView struct {
 	N            int
 	Moderators   []moderation.Moderator
 	Keys         []moderation.APIKey
+	Sites        []moderation.Site
 	NewKey       string // a created key's secret, shown once
 	Error        string
 	Roles        []moderation.Role
@@ -87,6 +88,10 @@ func (d *dashboard) renderSettings(c *gin.Context, status int, v settingsView) {
 		return
 	}
 	if v.Keys, err = d.svc.APIKeys(ctx); err != nil {
+		d.fail(c, err)
+		return
+	}
+	if v.Sites, err = d.svc.Sites(ctx); err != nil {
 		d.fail(c, err)
 		return
 	}
@@ -316,10 +321,48 @@ func (d *dashboard) passwordSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/settings?saved=password")
 }
 
+// accountSubmit disables, enables, demotes, promotes or removes a moderator. Disabling ends
+// their sessions at once; the last enabled admin cannot lose that.
+func (d *dashboard) accountSubmit(c *gin.Context) {
+	ctx, name := c.Request.Context(), c.PostForm("name")
+	var err error
+	switch c.PostForm("action") {
+	case "disable":
+		err = d.svc.SetModeratorEnabled(ctx, name, false)
+	case "enable":
+		err = d.svc.SetModeratorEnabled(ctx, name, true)
+	case "admin":
+		err = d.svc.SetRole(ctx, name, moderation.RoleAdmin)
+	case "moderator":
+		err = d.svc.SetRole(ctx, name, moderation.RoleModerator)
+	case "remove":
+		err = d.svc.RemoveModerator(ctx, name)
+	default:
+		err = errBadForm("action", "must be disable, enable, admin, moderator or remove")
+	}
+	if err != nil {
+		d.settingsError(c, settingsView{Policy: formOf(d.svc.Policy()), N: moderation.DefaultPreviewSize}, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/settings?saved=moderator")
+}
+
 // createKeySubmit creates an API key and shows its secret, once.
 func (d *dashboard) createKeySubmit(c *gin.Context) {
 	v := settingsView{Policy: formOf(d.svc.Policy()), N: moderation.DefaultPreviewSize}
-	secret, _, err := d.svc.CreateAPIKey(c.Request.Context(), strings.TrimSpace(c.PostForm("name")))
+	spec := moderation.KeySpec{Name: strings.TrimSpace(c.PostForm("name"))}
+	var err error
+	if site := c.PostForm("site"); site != "" {
+		if spec.SiteID, err = strconv.ParseInt(site, 10, 64); err != nil || spec.SiteID <= 0 {
+			d.fail(c, errBadForm("site", "must be a site id"))
+			return
+		}
+	}
+	if spec.Scopes, err = moderation.ParseScopes(c.PostForm("scope")); err != nil {
+		d.settingsError(c, v, err)
+		return
+	}
+	secret, _, err := d.svc.CreateSiteAPIKey(c.Request.Context(), spec)
 	if err != nil {
 		d.settingsError(c, v, err)
 		return

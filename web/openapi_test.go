@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tribune/tribune/moderation"
 )
 
 // openAPI is the parts of docs/openapi.json the test reads.
@@ -189,6 +192,11 @@ func TestOpenAPIDescribesResponses(t *testing.T) {
 	f := newFixture(t)
 	login := fmt.Sprintf(`{"name":"alice","password":%q}`, testPassword)
 	comment := `{"article_id":"a1","author":{"id":"u1","name":"Ann"},"text":"You idiot, the tram line is wrong."}`
+	scoreOnly, _, err := f.svc.CreateSiteAPIKey(context.Background(), moderation.KeySpec{Name: "coral",
+		SiteID: moderation.DefaultSiteID, Scopes: []moderation.Scope{moderation.ScopeScore}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		method, path, token, body string
 		headers                   []string
@@ -204,7 +212,9 @@ func TestOpenAPIDescribesResponses(t *testing.T) {
 		{"POST", "/api/v1/comments", f.key, comment, []string{"Idempotency-Key", "k1"}, 201},
 		{"POST", "/api/v1/comments", f.key, comment, []string{"Idempotency-Key", "k1"}, 200},
 		{"POST", "/api/v1/comments", f.key, `{"article_id":"a1","author":{"id":"u1"},"text":"Second."}`, nil, 201},
+		{"POST", "/api/v1/comments", f.key, `{"article_id":"a1","author":{"id":"u1"},"text":"Something else."}`, []string{"Idempotency-Key", "k1"}, 409},
 		{"POST", "/api/v1/comments", f.key, `{"article_id":"a1"}`, nil, 400},
+		{"POST", "/api/v1/comments", scoreOnly, comment, nil, 403},
 		{"POST", "/api/v1/comments", "", comment, nil, 401},
 		{"GET", "/api/v1/articles/a1/comments?limit=1", f.key, "", nil, 200},
 		{"GET", "/api/v1/articles/a1/comments?status=maybe", f.key, "", nil, 400},
@@ -222,6 +232,8 @@ func TestOpenAPIDescribesResponses(t *testing.T) {
 		{"GET", "/api/v1/changes", f.key, "", nil, 200},
 		{"GET", "/api/v1/changes?cursor=2&limit=10", f.key, "", nil, 200},
 		{"GET", "/api/v1/changes?cursor=x", f.key, "", nil, 400},
+		{"GET", "/api/v1/changes", scoreOnly, "", nil, 403},
+		{"POST", "/api/v1/score", scoreOnly, `{"text":"You idiot."}`, nil, 200},
 		{"POST", "/api/v1/logout", f.bob, "", nil, 204},
 	}
 	for _, st := range steps {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -114,7 +113,7 @@ func (s *Server) perspectiveAnalyze(c *gin.Context) {
 	}
 	var spans []sentenceScores
 	if req.SpanAnnotations && len(plan) > 0 {
-		if spans, err = s.scoreSentences(c, text, context); err != nil {
+		if spans, err = s.scoreSentences(c, text); err != nil {
 			s.perspectiveFail(c, err)
 			return
 		}
@@ -282,22 +281,17 @@ func (s *Server) perspectiveKey(c *gin.Context) error {
 	if strings.TrimSpace(key) == "" {
 		return perspectiveErr(http.StatusForbidden, "PERMISSION_DENIED", "The request is missing a valid API key.")
 	}
-	key, now := strings.TrimSpace(key), time.Now()
 	// The same short-lived cache as /api/v1's keys: Coral calls analyze for every comment.
-	if k, ok := s.keys.get(key, now); ok {
-		c.Set(apiKeyKey, k)
-		return nil
-	}
-	k, err := s.svc.AuthenticateKey(c.Request.Context(), key)
+	k, err := s.authenticateKey(c, strings.TrimSpace(key))
 	if errors.Is(err, moderation.ErrUnauthenticated) {
 		return invalidArgument("API key not valid. Please pass a valid API key.")
 	}
 	if err != nil {
 		return err
 	}
-	s.keys.put(key, k, now)
-	c.Set(apiKeyKey, k)
-	return nil
+	// A key without the score scope, or over its rate, is answered in Perspective's shape:
+	// 403 PERMISSION_DENIED, 429 RESOURCE_EXHAUSTED with Retry-After.
+	return s.admitKey(c, k, moderation.ScopeScore)
 }
 
 // decodePerspective reads a JSON body into dst. Unlike bindJSON it ignores unknown fields

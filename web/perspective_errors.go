@@ -31,14 +31,15 @@ func invalidArgument(message string) error {
 
 // grpcStatus names the canonical status Google's APIs pair with an HTTP status.
 var grpcStatus = map[int]string{
-	http.StatusBadRequest:       "INVALID_ARGUMENT",
-	http.StatusUnauthorized:     "UNAUTHENTICATED",
-	http.StatusForbidden:        "PERMISSION_DENIED",
-	http.StatusNotFound:         "NOT_FOUND",
-	http.StatusConflict:         "ABORTED",
-	http.StatusNotImplemented:   "UNIMPLEMENTED",
-	http.StatusTooManyRequests:  "RESOURCE_EXHAUSTED",
-	http.StatusMethodNotAllowed: "METHOD_NOT_ALLOWED",
+	http.StatusBadRequest:         "INVALID_ARGUMENT",
+	http.StatusUnauthorized:       "UNAUTHENTICATED",
+	http.StatusForbidden:          "PERMISSION_DENIED",
+	http.StatusNotFound:           "NOT_FOUND",
+	http.StatusConflict:           "ABORTED",
+	http.StatusNotImplemented:     "UNIMPLEMENTED",
+	http.StatusTooManyRequests:    "RESOURCE_EXHAUSTED",
+	http.StatusMethodNotAllowed:   "METHOD_NOT_ALLOWED",
+	http.StatusServiceUnavailable: "UNAVAILABLE",
 }
 
 // perspectiveFail is the Perspective API's error responder. Its own errors carry their status;
@@ -60,6 +61,7 @@ func (s *Server) perspectiveFail(c *gin.Context, err error) {
 		var re *requestError
 		var ie *moderation.InputError
 		var ce *moderation.ConflictError
+		var rl *moderation.RateLimitError
 		switch {
 		case errors.As(err, &re):
 			msg = re.message
@@ -68,6 +70,10 @@ func (s *Server) perspectiveFail(c *gin.Context, err error) {
 		case errors.As(err, &ce):
 			msg = ce.Reason
 		}
+		if errors.As(err, &rl) {
+			msg = rl.Reason
+		}
+		s.retryAfter(c, err)
 		// Perspective answers every malformed request, an oversized one included, with 400.
 		if code == http.StatusRequestEntityTooLarge {
 			code = http.StatusBadRequest

@@ -108,23 +108,44 @@ type sentenceScores struct {
 	begin, end int
 }
 
+// maxSpans bounds the span scores of one request. A text with more sentences is cut into
+// maxSpans runs of consecutive sentences, so every part of it is still covered and the cost
+// stays linear in the text.
+const maxSpans = 100
+
+// groupSpans merges consecutive spans into at most max runs of (nearly) equal counts.
+func groupSpans(spans []byteSpan, max int) []byteSpan {
+	if len(spans) <= max {
+		return spans
+	}
+	out := make([]byteSpan, 0, max)
+	for g := 0; g < max; g++ {
+		first, last := g*len(spans)/max, (g+1)*len(spans)/max-1
+		out = append(out, byteSpan{spans[first].start, spans[last].end})
+	}
+	return out
+}
+
 // scoreSentences scores each sentence of text separately, as Perspective's span scores do.
-// A bag-of-words score costs microseconds, so a 20 kB comment of a few hundred sentences
-// still answers in milliseconds.
-func (s *Server) scoreSentences(c *gin.Context, text, context string) ([]sentenceScores, error) {
-	spans := sentences(text)
+// Span scores are tone scores, which read the comment alone, so the context is not scored
+// again for every sentence; the sentences are scored without explanations, and the loop stops
+// when the request's context ends (client gone or request timeout).
+func (s *Server) scoreSentences(c *gin.Context, text string) ([]sentenceScores, error) {
+	spans := groupSpans(sentences(text), maxSpans)
 	offsets := make([]int, 0, 2*len(spans))
+	texts := make([]string, 0, len(spans))
 	for _, sp := range spans {
 		offsets = append(offsets, sp.start, sp.end)
+		texts = append(texts, text[sp.start:sp.end])
 	}
 	units := utf16Offsets(text, offsets)
+	tones, err := s.svc.ScoreTones(c.Request.Context(), texts)
+	if err != nil {
+		return nil, fmt.Errorf("score sentences: %w", err)
+	}
 	out := make([]sentenceScores, len(spans))
 	for i, sp := range spans {
-		a, _, _, err := s.svc.Score(c.Request.Context(), text[sp.start:sp.end], context)
-		if err != nil {
-			return nil, fmt.Errorf("score sentence %d: %w", i, err)
-		}
-		out[i] = sentenceScores{span: sp, tone: a.Scores.Tone, begin: units[2*i], end: units[2*i+1]}
+		out[i] = sentenceScores{span: sp, tone: tones[i], begin: units[2*i], end: units[2*i+1]}
 	}
 	return out, nil
 }

@@ -46,7 +46,8 @@ func (s *Server) queue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	items, err := s.svc.Queue(c.Request.Context(), moderation.QueueFilter{ArticleID: c.Query("article_id"), Limit: int(limit)})
+	items, err := s.svc.Queue(c.Request.Context(), moderation.QueueFilter{ArticleID: c.Query("article_id"), Limit: int(limit),
+		Sites: currentModerator(c).Sites})
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -2,6 +2,8 @@ package web
 
 import (
 	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
 )
 
 // routes registers every route. The JSON API lives under /api/v1; the dashboard and the
@@ -20,15 +22,17 @@ func (s *Server) routes() {
 	api.POST("/login", s.login)
 	api.POST("/logout", s.requireModerator, s.logout)
 
-	// Site backends, with API keys.
-	site := api.Group("", s.requireAPIKey)
+	// Site backends, with API keys: the site scope reaches the key's own site only (another
+	// site's articles and comments answer 404, exactly as ids that do not exist); the score
+	// scope is stateless scoring.
+	site := api.Group("", s.requireAPIKey(moderation.ScopeSite))
 	site.PUT("/articles/:id", s.putArticle)
 	site.GET("/articles/:id", s.getArticle)
 	site.GET("/articles/:id/comments", s.listComments)
 	site.POST("/comments", s.postComment)
 	site.GET("/comments/:id", s.getComment)
-	site.POST("/score", s.score)
 	site.GET("/changes", s.changes)
+	api.POST("/score", s.requireAPIKey(moderation.ScopeScore), s.score)
 
 	// Moderators, with sessions.
 	mod := api.Group("", s.requireModerator)

@@ -35,6 +35,9 @@ type Options struct {
 	// HealthCheck reports whether the database is reachable, for GET /healthz. Nil means a
 	// cheap query through the service (the review queue's size).
 	HealthCheck func(ctx context.Context) error
+	// WriteCheck, when set, proves the database can be written, for GET /healthz: a failure
+	// reports "degraded" (503).
+	WriteCheck func(ctx context.Context) error
 	// SkipRequestLog turns the per-request log line off (load tests, noisy embedders).
 	SkipRequestLog bool
 	// KeyCacheTTL is how long an authenticated API key is trusted before the database is asked
@@ -54,6 +57,12 @@ type Options struct {
 	Version string
 	// Feedback records Perspective comments:suggestscore suggestions; nil answers them 501.
 	Feedback *moderation.FeedbackService
+	// KeyRatePerMinute is the request rate of API keys that set none of their own; 0 means
+	// DefaultKeyRatePerMinute, a negative value no limit.
+	KeyRatePerMinute int
+	// RequestTimeout bounds the work of one request: its context is cancelled after it, and
+	// scoring loops stop. 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
 	// SecureCookies marks the dashboard's cookies Secure even on plain HTTP requests, for a
 	// server behind a TLS-terminating proxy (requests that arrive over TLS always get it).
 	SecureCookies bool
@@ -67,7 +76,14 @@ type Server struct {
 	opts   Options
 	keys   *keyCache
 	http   *httpMetrics // nil without Options.Metrics
+	rates  *keyLimiter
+	// tarpitted counts rate-limited answers being held back (tarpit).
+	tarpitted chan struct{}
 }
+
+// DefaultRequestTimeout bounds a request's work; it matches the HTTP server's write timeout,
+// after which nobody reads the answer.
+const DefaultRequestTimeout = 30 * time.Second
 
 // New returns a server for svc with every route registered.
 func New(svc *moderation.Service, opts Options) *Server {
@@ -86,7 +102,14 @@ func New(svc *moderation.Service, opts Options) *Server {
 	if opts.KeyCacheTTL == 0 {
 		opts.KeyCacheTTL = DefaultKeyCacheTTL
 	}
-	s := &Server{svc: svc, engine: gin.New(), log: opts.Logger, opts: opts, keys: newKeyCache(opts.KeyCacheTTL)}
+	if opts.KeyRatePerMinute == 0 {
+		opts.KeyRatePerMinute = DefaultKeyRatePerMinute
+	}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
+	s := &Server{svc: svc, engine: gin.New(), log: opts.Logger, opts: opts, keys: newKeyCache(opts.KeyCacheTTL),
+		rates: newKeyLimiter(time.Now), tarpitted: make(chan struct{}, maxTarpitted)}
 	// gin's default 404 and 405 are plain text; ours go through the error responder.
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.RedirectTrailingSlash = false
@@ -108,7 +131,7 @@ func New(svc *moderation.Service, opts Options) *Server {
 	if !opts.SkipRequestLog || s.http != nil {
 		s.engine.Use(s.requestLog)
 	}
-	s.engine.Use(s.limitBody)
+	s.engine.Use(s.limitBody, s.timeout)
 	s.routes()
 	return s
 }
@@ -211,6 +234,16 @@ func (s *Server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil && c.Request.Body != http.NoBody {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxBodyBytes)
 	}
+	c.Next()
+}
+
+// timeout cancels the request's context after RequestTimeout (and when the client goes away,
+// which net/http already does), so that work checking it stops instead of burning CPU for an
+// answer nobody will read.
+func (s *Server) timeout(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.opts.RequestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
 	c.Next()
 }
 

@@ -17,7 +17,8 @@ import (
 // groups lists the commands that take a subcommand, and their subcommands in help order.
 var groups = map[string][]string{
 	"apikey":    {"create", "list", "revoke"},
-	"moderator": {"add", "passwd", "list"},
+	"site":      {"create", "list"},
+	"moderator": {"add", "passwd", "list", "disable", "enable", "role", "sites", "remove", "purge-sessions"},
 	"model":     {"list", "import", "activate", "compare"},
 	"feedback":  {"export"},
 	"webhook":   {"add", "list", "remove", "deliveries"},
@@ -39,7 +40,7 @@ var positionalArgs = map[string]string{
 // file is a mistake (a typo would otherwise create and report on an empty database). serve,
 // import and init create it.
 var databaseCommands = map[string]bool{
-	"apikey": true, "moderator": true, "model": true, "feedback": true, "rescore": true,
+	"apikey": true, "site": true, "moderator": true, "model": true, "feedback": true, "rescore": true,
 	"export-decisions": true, "backup": true, "webhook": true,
 }
 

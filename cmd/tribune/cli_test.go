@@ -43,6 +43,7 @@ func TestFlagsAfterPositionalArguments(t *testing.T) {
 	}
 
 	m1, _ := trainTiny(t, dir, "m1", 1)
+	insultPolicy(t, db) // the tiny model scores insult only: the default policy would refuse it
 	out, errOut, err := cliRun(t, "", "model", "import", m1, "--db", db, "--activate")
 	if err != nil || !strings.Contains(out, "imported") {
 		t.Fatalf("model import FILE --db --activate = %q, %v\n%s", out, err, errOut)

@@ -32,7 +32,8 @@ func buildTribune(t *testing.T) string {
 // startProcess starts tribune serve as a child process and returns it with its base URL.
 func startProcess(t *testing.T, bin, db string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--quiet")
+	// The test floods the server from one key on purpose: no per-key rate limit.
+	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db, "--quiet", "--key-rate", "-1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -33,7 +33,7 @@ func TestLoadDemo(t *testing.T) {
 		t.Errorf("demo admin login = %+v, %v", m, err)
 	}
 	// Every verdict and every stance is represented.
-	articles, err := svc.Articles(ctx, 10)
+	articles, err := svc.Articles(ctx, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

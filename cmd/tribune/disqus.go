@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -69,8 +70,47 @@ type disqusPost struct {
 // disqusArticle is what Tribune knows of a Disqus thread.
 type disqusArticle struct{ id, title, url string }
 
+// maxDisqusTokenBytes bounds the bytes the XML decoder may read for one token or element
+// (a post is at most moderation.MaxCommentBytes of text, plus its markup and metadata), so a
+// hostile or broken export fails at the limit instead of being buffered whole.
+const maxDisqusTokenBytes = 1 << 20
+
+// errDisqusTooLarge is an element over maxDisqusTokenBytes.
+var errDisqusTooLarge = fmt.Errorf("an element is larger than %d bytes", maxDisqusTokenBytes)
+
+// boundedReader lets the XML decoder read at most limit bytes after each reset. It is an
+// io.ByteReader, so the decoder reads through it byte by byte without its own read-ahead and
+// the count is exact.
+type boundedReader struct {
+	r     *bufio.Reader
+	n     int64
+	limit int64
+}
+
+func (b *boundedReader) ReadByte() (byte, error) {
+	if b.n >= b.limit {
+		return 0, errDisqusTooLarge
+	}
+	b.n++
+	return b.r.ReadByte()
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.n >= b.limit {
+		return 0, errDisqusTooLarge
+	}
+	p = p[:min(int64(len(p)), b.limit-b.n)]
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	return n, err
+}
+
+// reset starts a new budget, before each token or element.
+func (b *boundedReader) reset() { b.n = 0 }
+
 // disqusReader yields a Disqus export's posts as import rows.
 type disqusReader struct {
+	in      *boundedReader
 	dec     *xml.Decoder
 	threads map[string]disqusArticle
 	Deleted int // posts skipped because Disqus marks them deleted
@@ -78,12 +118,14 @@ type disqusReader struct {
 }
 
 func newDisqusReader(r io.Reader) *disqusReader {
-	return &disqusReader{dec: xml.NewDecoder(r), threads: map[string]disqusArticle{}}
+	in := &boundedReader{r: bufio.NewReader(r), limit: maxDisqusTokenBytes}
+	return &disqusReader{in: in, dec: xml.NewDecoder(in), threads: map[string]disqusArticle{}}
 }
 
 // next returns the next live post, or io.EOF.
 func (d *disqusReader) next() (moderation.ImportRow, error) {
 	for {
+		d.in.reset()
 		tok, err := d.dec.Token()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -95,6 +137,7 @@ func (d *disqusReader) next() (moderation.ImportRow, error) {
 		if !ok {
 			continue
 		}
+		d.in.reset()
 		switch se.Name.Local {
 		case "disqus":
 			continue // the root: walk into it

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/store"
@@ -253,7 +254,14 @@ func jsonlRows(br *bufio.Reader) func() (moderation.ImportRow, error) {
 		for {
 			b, err := br.ReadSlice('\n')
 			if errors.Is(err, bufio.ErrBufferFull) {
-				return moderation.ImportRow{}, fmt.Errorf("line %d: longer than %d bytes", line+1, br.Size())
+				// Skip the rest of the line without buffering it, report it, and go on: one bad
+				// row must not make the rows after it impossible to import.
+				line++
+				if err := discardLine(br); err != nil && !errors.Is(err, io.EOF) {
+					return moderation.ImportRow{}, err
+				}
+				return moderation.ImportRow{}, &moderation.InputError{Field: fmt.Sprintf("line %d", line),
+					Reason: fmt.Sprintf("longer than %d bytes", br.Size())}
 			}
 			if err != nil && !errors.Is(err, io.EOF) {
 				return moderation.ImportRow{}, err
@@ -274,10 +282,31 @@ func jsonlRows(br *bufio.Reader) func() (moderation.ImportRow, error) {
 	}
 }
 
+// discardLine reads up to and including the next newline, keeping nothing.
+func discardLine(br *bufio.Reader) error {
+	for {
+		_, err := br.ReadSlice('\n')
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return err
+		}
+	}
+}
+
+// The API's rules for text: encoding/json would turn invalid UTF-8 and lone surrogate
+// escapes (\ud800) into U+FFFD silently, storing what the API refuses.
+var replacementChar = []byte("\uFFFD")
+
 func parseImportLine(b []byte) (moderation.ImportRow, error) {
+	if !utf8.Valid(b) {
+		return moderation.ImportRow{}, errors.New("not valid UTF-8")
+	}
 	var l importLine
 	if err := json.Unmarshal(b, &l); err != nil {
 		return moderation.ImportRow{}, fmt.Errorf("invalid JSON: %v", err)
+	}
+	if !bytes.Contains(b, replacementChar) && !bytes.Contains(bytes.ToLower(b), []byte(`\ufffd`)) &&
+		strings.ContainsRune(l.Text+l.Author.Name+rawID(l.ArticleID)+l.ArticleTitle+l.ArticleURL, utf8.RuneError) {
+		return moderation.ImportRow{}, errors.New("a \\u escape is a lone UTF-16 surrogate, not a character")
 	}
 	row := moderation.ImportRow{
 		Comment: moderation.Comment{ArticleID: rawID(l.ArticleID), Text: l.Text,

@@ -5,6 +5,7 @@
 //	tribune train      train a model from labeled JSON Lines
 //	tribune eval       evaluate a model on labeled JSON Lines
 //	tribune apikey     manage API keys for site backends
+//	tribune site       manage sites
 //	tribune moderator  manage moderator accounts
 //	tribune feedback   export scores suggested by Perspective clients as training data
 //	tribune version    print the version
@@ -50,7 +51,8 @@ func commands() map[string]command {
 
 		"serve":     {"run the HTTP service (JSON API, dashboard)", runServe},
 		"apikey":    {"manage API keys for site backends (create, list, revoke)", runAPIKey},
-		"moderator": {"manage moderator accounts (add, passwd, list)", runModerator},
+		"site":      {"manage sites (create, list)", runSite},
+		"moderator": {"manage moderator accounts (add, passwd, list, disable, enable, role, sites, remove, purge-sessions)", runModerator},
 		"feedback":  {"export scores suggested by Perspective clients as labeled JSON Lines", runFeedback},
 
 		"rescore":          {"rescore stored comments with a model and the policy (dry run unless --apply)", runRescore},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/fixtures"
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/store"
 )
@@ -75,6 +77,13 @@ func runModelRegistry(ctx context.Context, args []string, e env) error {
 		version, err := resolveVersion(ctx, db, pos[0])
 		if err != nil {
 			return err
+		}
+		rm, err := db.Model(ctx, version)
+		if err != nil {
+			return err
+		}
+		if err := verifyModel(ctx, db, rm.Data); err != nil {
+			return fmt.Errorf("model activate %s: refused: %w", version, err)
 		}
 		if err := db.ActivateModel(ctx, version); err != nil {
 			return err
@@ -141,6 +150,9 @@ func importModel(ctx context.Context, db *store.DB, path, name string, activate 
 	if err != nil {
 		return fmt.Errorf("model import %s: %w", path, err)
 	}
+	if err := verifyModel(ctx, db, data); err != nil {
+		return fmt.Errorf("model import %s: refused: %w", path, err)
+	}
 	metrics, err := json.Marshal(m.Info())
 	if err != nil {
 		return fmt.Errorf("model import: %w", err)
@@ -168,6 +180,53 @@ func importModel(ctx context.Context, db *store.DB, path, name string, activate 
 		fmt.Fprintf(e.stdout, "active model: %s\n", rm.Version)
 	}
 	return nil
+}
+
+// verifyModel loads a model file and checks that it can moderate under the database's policy
+// (moderation.CheckModel) on the built-in tone fixtures. Import and activation refuse a model
+// that fails, so a broken or headless model never becomes active.
+func verifyModel(ctx context.Context, db *store.DB, data []byte) error {
+	c, err := loadClassifierBytes(data)
+	if err != nil {
+		return err
+	}
+	p, err := db.Policy(ctx)
+	if errors.Is(err, moderation.ErrNotFound) {
+		p = moderation.DefaultPolicy()
+	} else if err != nil {
+		return err
+	}
+	civil, toxic, err := toneFixtures()
+	if err != nil {
+		return err
+	}
+	return moderation.CheckModel(c, p, civil, toxic)
+}
+
+// toneFixtures returns the texts of the built-in tone fixtures, split by their toxicity label.
+func toneFixtures() (civil, toxic []string, err error) {
+	f, err := fixtures.FS.Open("tone.jsonl")
+	if err != nil {
+		return nil, nil, fmt.Errorf("tone fixtures: %w", err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	for {
+		var row struct {
+			Text   string         `json:"text"`
+			Labels map[string]int `json:"labels"`
+		}
+		if err := dec.Decode(&row); errors.Is(err, io.EOF) {
+			return civil, toxic, nil
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("tone fixtures: %w", err)
+		}
+		if row.Labels["toxicity"] == 1 {
+			toxic = append(toxic, row.Text)
+		} else {
+			civil = append(civil, row.Text)
+		}
+	}
 }
 
 // resolveVersion accepts a full version or an unambiguous prefix of one (with or without

@@ -1,11 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/store"
 )
 
 // trainTiny trains a small insult model on generated examples with tribune train.
@@ -41,6 +49,12 @@ func TestModelCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "no models registered") {
 		t.Fatalf("list on an empty registry = %q, %v", out, err)
 	}
+	// Under the default policy (toxicity, threat, … thresholds) an insult-only model would
+	// moderate nothing: refused.
+	if _, _, err := cliRun(t, "", "model", "import", "--db", db, m1); err == nil || !strings.Contains(err.Error(), "has no") {
+		t.Fatalf("import of an insult-only model under the default policy = %v, want refused", err)
+	}
+	insultPolicy(t, db)
 	out, _, err = cliRun(t, "", "model", "import", "--db", db, m1)
 	if err != nil || !strings.Contains(out, "imported sha256:") {
 		t.Fatalf("import = %q, %v", out, err)
@@ -78,5 +92,60 @@ func TestModelCommands(t *testing.T) {
 	}
 	if !strings.Contains(out, "active "+version) || !strings.Contains(out, "insult") {
 		t.Errorf("compare:\n%s", out)
+	}
+	if out, _, err = cliRun(t, "", "model", "activate", "--db", db, "embedded"); err != nil || !strings.Contains(out, "embedded") {
+		t.Errorf("activate embedded = %q, %v", out, err)
+	}
+	if out, _, _ = cliRun(t, "", "model", "list", "--db", db); strings.Contains(out, "*") {
+		t.Errorf("after activate embedded, list still marks an active model:\n%s", out)
+	}
+}
+
+// insultPolicy saves a policy that holds on insult only, which the tiny models serve.
+func insultPolicy(t *testing.T, path string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SavePolicy(ctx, moderation.Policy{Hold: map[string]float64{"insult": 0.5}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A crafted model file is refused with a clear error, and nothing is registered.
+func TestModelImportRefusesCraftedFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	initDB(t, db)
+	var buf bytes.Buffer
+	buf.WriteString("TRIBUNE1")
+	zw := gzip.NewWriter(&buf)
+	classes := make([]string, 4096)
+	for i := range classes {
+		classes[i] = fmt.Sprint("c", i)
+	}
+	hb, _ := json.Marshal(map[string]any{"heads": []map[string]any{{"name": "toxicity", "classes": classes,
+		"offsets": make([]float64, 4096)}}, "bias": make([]float32, 4096), "keys": 1 << 26})
+	_ = binary.Write(zw, binary.LittleEndian, uint32(len(hb)))
+	zw.Write(hb)
+	_ = binary.Write(zw, binary.LittleEndian, uint32(5))
+	zw.Write([]byte("[UNK]"))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "evil.tribune")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := cliRun(t, "", "model", "import", "--db", db, "--activate", path)
+	if err == nil || !strings.Contains(err.Error(), "a file this size holds at most") {
+		t.Fatalf("import of a crafted file = %v, want a clear refusal", err)
+	}
+	out, _, _ := cliRun(t, "", "model", "list", "--db", db)
+	if !strings.Contains(out, "no models registered") {
+		t.Errorf("after the refused import:\n%s", out)
 	}
 }

@@ -50,10 +50,13 @@ func chooseClassifier(ctx context.Context, reg moderation.ModelRegistry, path st
 	}
 	c, err = load(m.Version, m.Data)
 	if err != nil {
-		return nil, false, fmt.Errorf("active model %s: %w", version, err)
+		return nil, false, fmt.Errorf("%w %s: %w", errActiveModel, version, err)
 	}
 	return c, false, nil
 }
+
+// errActiveModel marks a failure to load the registry's active model.
+var errActiveModel = errors.New("the active model")
 
 // classifierSetter is the part of moderation.Service a registry watcher drives.
 type classifierSetter interface {
@@ -71,8 +74,8 @@ type registryWatcher struct {
 	interval time.Duration
 	log      *slog.Logger
 	current  string // the active version last applied ("" for none)
-	// embedded loads the model built into the binary, for when no registered model is active
-	// any more; nil keeps the running model then.
+	// embedded loads the model built into the binary, which runs again when no registered
+	// model is active any more (tribune model activate embedded); nil keeps whatever runs.
 	embedded func() (moderation.Classifier, error)
 }
 
@@ -108,19 +111,7 @@ func (w *registryWatcher) run(ctx context.Context) {
 func (w *registryWatcher) check(ctx context.Context) error {
 	version, err := w.reg.ActiveModelVersion(ctx)
 	if errors.Is(err, moderation.ErrNotFound) {
-		if w.current == "" || w.embedded == nil {
-			return nil // nothing activated, as before: keep what runs
-		}
-		// "tribune model activate embedded" deactivated the registry: back to the built-in model.
-		c, err := w.embedded()
-		if err != nil {
-			return fmt.Errorf("load the embedded model (keeping %s): %w", w.svc.Classifier().Version(), err)
-		}
-		old := w.svc.Classifier().Version()
-		w.current = ""
-		w.svc.SetClassifier(c)
-		w.log.Info("model activated", "from", old, "to", c.Version(), "embedded", true)
-		return nil
+		return w.useEmbedded()
 	}
 	if err != nil || version == w.current {
 		return err
@@ -137,5 +128,27 @@ func (w *registryWatcher) check(ctx context.Context) error {
 	old := w.svc.Classifier().Version()
 	w.svc.SetClassifier(c)
 	w.log.Info("model activated", "from", old, "to", c.Version())
+	return nil
+}
+
+// useEmbedded switches back to the built-in model once no model is active any more. current
+// becomes embeddedModel first, so a built-in model that fails to load is logged once.
+func (w *registryWatcher) useEmbedded() error {
+	if w.embedded == nil || w.current == embeddedModel {
+		return nil
+	}
+	if w.current == "" {
+		// Started on the embedded model (nothing was active): nothing to switch.
+		w.current = embeddedModel
+		return nil
+	}
+	w.current = embeddedModel
+	c, err := w.embedded()
+	if err != nil {
+		return fmt.Errorf("load the embedded model (keeping %s): %w", w.svc.Classifier().Version(), err)
+	}
+	old := w.svc.Classifier().Version()
+	w.svc.SetClassifier(c)
+	w.log.Info("model activated", "from", old, "to", c.Version(), "embedded", true)
 	return nil
 }

@@ -144,3 +144,45 @@ func TestChooseClassifier(t *testing.T) {
 		t.Errorf("with v9 active = %v, %v, %v; want v9", c, pinned, err)
 	}
 }
+
+// A failed activation keeps the running model; deactivating every model returns to the
+// embedded one.
+func TestWatcherKeepsModelAndReturnsToEmbedded(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc, err := moderation.NewService(ctx, db, moderationtest.FakeClassifier{Name: "v0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &registryWatcher{reg: db, svc: svc, load: fakeLoader, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		current: "v0", embedded: func() (moderation.Classifier, error) {
+			return moderationtest.FakeClassifier{Name: "builtin"}, nil
+		}}
+	for _, m := range []moderation.RegisteredModel{{Version: "v1", Name: "good", Data: []byte("model 1")},
+		{Version: "bad", Name: "bad", Data: []byte("garbage")}} {
+		if _, err := db.ImportModel(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		do   func() error
+		want string
+	}{
+		{func() error { return db.ActivateModel(ctx, "v1") }, "v1"},
+		{func() error { return db.ActivateModel(ctx, "bad") }, "v1"}, // fails to load: kept
+		{func() error { return db.DeactivateModels(ctx) }, "builtin"},
+	}
+	for i, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatal(err)
+		}
+		_ = w.check(ctx) // the bad model's load error is expected
+		if got := svc.Classifier().Version(); got != st.want {
+			t.Errorf("step %d: running %q, want %q", i, got, st.want)
+		}
+	}
+}

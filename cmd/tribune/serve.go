@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -34,6 +35,8 @@ type serveConfig struct {
 	LogFormat      string
 	Metrics        bool
 	TrustedProxies string
+	// KeyRate is the default per-key rate (requests a minute); 0 is web's default, <0 none.
+	KeyRate int
 }
 
 // shutdownTimeout bounds how long in-flight requests may take to finish on SIGINT/SIGTERM.
@@ -57,6 +60,12 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		fmt.Fprintf(e.stderr, "tribune: created database %s\n", cfg.DB)
 	}
 	clf, pinned, err := chooseClassifier(ctx, db, cfg.Model, loadRegistered) // --model, else the registry's active model
+	if errors.Is(err, errActiveModel) {
+		// A broken active model must not keep the server down (it would on every restart):
+		// serve the embedded model and say so loudly.
+		fmt.Fprintf(e.stderr, "tribune: %v; serving the embedded model instead (tribune model activate embedded, or activate another)\n", err)
+		clf, err = loadClassifier("")
+	}
 	if err != nil {
 		return err
 	}
@@ -84,7 +93,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	dispatcher := moderation.NewDispatcher(db, web.EncodeWebhookBody, logger)
 	opts := web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
 		Feedback: moderation.NewFeedbackService(db), Changes: moderation.NewChanges(db), Version: buildVersion(),
-		TrustedProxies: splitList(cfg.TrustedProxies)}
+		TrustedProxies: splitList(cfg.TrustedProxies), WriteCheck: db.CheckWrite, KeyRatePerMinute: cfg.KeyRate}
 	if cfg.Metrics {
 		opts.Metrics = newMetrics(svc, db, dispatcher, logger)
 	}
@@ -93,6 +102,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	dispatched := make(chan struct{})
 	go func() { defer close(dispatched); dispatcher.Run(dctx) }() // webhooks: see docs/operations.md
 	defer func() { stopDispatch(); <-dispatched }()               // before the database closes
+	go purgeSessions(ctx, svc, logger)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -128,6 +138,27 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	return nil
 }
 
+// sessionPurgeInterval is how often serve deletes expired sessions and old login failures.
+const sessionPurgeInterval = 10 * time.Minute
+
+// purgeSessions deletes expired sessions and old login failures now and then until ctx ends.
+func purgeSessions(ctx context.Context, svc *moderation.Service, log *slog.Logger) {
+	t := time.NewTicker(sessionPurgeInterval)
+	defer t.Stop()
+	for {
+		if n, err := svc.PurgeSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purge sessions", "error", err.Error())
+		} else if n > 0 {
+			log.Info("purged expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // parseServe reads serve's flags, with TRIBUNE_ADDR, TRIBUNE_DB and TRIBUNE_MODEL as defaults.
 func parseServe(args []string, e env) (serveConfig, error) {
 	fs := newFlagSet("serve", e)
@@ -142,6 +173,8 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.BoolVar(&cfg.Metrics, "metrics", envOr(e, "TRIBUNE_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (env TRIBUNE_METRICS=false turns it off)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", e.getenv("TRIBUNE_TRUSTED_PROXIES"), "comma-separated `IPs or CIDRs` of reverse proxies whose X-Forwarded-For names the client (env TRIBUNE_TRUSTED_PROXIES)")
 	fs.BoolVar(&cfg.DemoForce, "demo-force", false, "let --demo load into a database that already holds other comments or API keys")
+	fs.IntVar(&cfg.KeyRate, "key-rate", envInt(e, "TRIBUNE_KEY_RATE", 0),
+		"requests per `minute` for API keys that set no rate of their own; 0 = 3000, -1 = unlimited (env TRIBUNE_KEY_RATE)")
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
@@ -167,6 +200,15 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// envInt returns the environment variable name as an integer, or def when it is unset or not
+// a number.
+func envInt(e env, name string, def int) int {
+	if n, err := strconv.Atoi(e.getenv(name)); err == nil {
+		return n
+	}
+	return def
 }
 
 // envOr returns the environment variable name, or def when it is unset or empty.

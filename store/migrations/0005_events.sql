@@ -1,4 +1,4 @@
--- 0004_events: the outbox of what sites need to learn (a comment's verdict, a moderator's
+-- 0005_events: the outbox of what sites need to learn (a comment's verdict, a moderator's
 -- decision), written in the same transaction as the verdict or decision, and the webhooks
 -- that deliver it.
 
