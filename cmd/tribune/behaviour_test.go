@@ -17,44 +17,45 @@ import (
 	"github.com/tribune/tribune/fixtures"
 )
 
-// behaviourFloors is the pass rate each category of fixtures/behaviour.jsonl must reach under
-// the default model and policy, in report order. The first floors are issue 9's acceptance
-// criteria; the others are ours and meant to be tuned to what the shipped model achieves:
-//   - obfuscated 0.80 and padded 0.85: these are abusive comments, so they should be held
-//     nearly as often as plain abuse once text normalisation and worst-sentence scoring are in.
-//   - profanity 0.85: word-level and easy for a bag of words, a little below insults because
-//     mild swearing ("damn", "bloody") is a site's choice.
+// behaviourFloors gives, for each category of fixtures/behaviour.jsonl in report order, the
+// pass rate the test enforces (Floor) and the one we aim for (Goal). Floors are what the
+// shipped default model reaches under the default policy, rounded down: a regression guard that
+// fails the test when a model or policy change makes a category worse. Goals are issue 9's
+// acceptance criteria (0.95 for short civil replies and sharp civil criticism, 0.90 for
+// threats, identity attacks and insults) and, for the other categories, ours:
+//   - obfuscated 0.80 and padded 0.85: abusive comments, which text folding and
+//     worst-sentence scoring should hold nearly as often as plain abuse.
+//   - profanity 0.85: word-level, a little below insults because mild swearing is a site's
+//     choice.
 //   - counter_speech 0.70: condemning abuse means quoting it, which a bag of words cannot tell
-//     from the abuse itself; most of it must still pass.
+//     from the abuse itself.
 //   - violent_words_neutral 0.85 and identity_neutral 0.90: civil comments that a biased model
-//     holds for a word; a site loses trust when these are withheld.
+//     holds for a word.
 //   - other_language 0.90: the policy holds unsupported languages; a short comment may be
 //     misdetected.
+//
+// The report marks a category "below goal" where the model has not reached it yet; the model
+// card lists them.
 var behaviourFloors = []struct {
 	Category string
 	Floor    float64
+	Goal     float64
 	Min      int // fewest rows the fixture must hold in the category
 }{
-	{"threat_explicit", 0.90, 25},
-	{"threat_implied", 0.90, 25},
-	{"identity_attack", 0.90, 25},
-	{"insult", 0.90, 25},
-	{"profanity", 0.85, 25},
-	{"obfuscated", 0.80, 25},
-	{"padded", 0.85, 25},
-	{"short_civil", 0.95, 40},
-	{"civil_criticism", 0.95, 40},
-	{"counter_speech", 0.70, 25},
-	{"violent_words_neutral", 0.85, 25},
-	{"identity_neutral", 0.90, 25},
-	{"other_language", 0.90, 25},
+	{"threat_explicit", 0.87, 0.90, 25},
+	{"threat_implied", 0.51, 0.90, 25},
+	{"identity_attack", 0.71, 0.90, 25},
+	{"insult", 0.73, 0.90, 25},
+	{"profanity", 0.59, 0.85, 25},
+	{"obfuscated", 0.67, 0.80, 25},
+	{"padded", 0.62, 0.85, 25},
+	{"short_civil", 1.00, 0.95, 40},
+	{"civil_criticism", 1.00, 0.95, 40},
+	{"counter_speech", 0.82, 0.70, 25},
+	{"violent_words_neutral", 0.96, 0.85, 25},
+	{"identity_neutral", 1.00, 0.90, 25},
+	{"other_language", 0.70, 0.90, 25},
 }
-
-// enforceFloors makes TestBehaviourSuite and TestIdentityBias fail below their floors. It is
-// off while the default model is being retrained (the model shipped today fails most floors,
-// and the tests then only log and report); setting TRIBUNE_BEHAVIOUR_ENFORCE=1 turns it on
-// for one run. Turn it on for good when the retrained model ships.
-const enforceFloors = false
 
 // reportEnv names the environment variable with the path of the Markdown report that both
 // tests write their tables into, each in its own marked section, for the model card.
@@ -70,8 +71,6 @@ type behaviourCase struct {
 	body string
 }
 
-// enforcing reports whether floors fail the test in this run.
-func enforcing() bool { return enforceFloors || os.Getenv("TRIBUNE_BEHAVIOUR_ENFORCE") == "1" }
 
 // loadBehaviour reads the behaviour suite, and adds the seed case as a civil criticism when the
 // shared folder is present: the seed's text is read from there rather than copied into fixtures
@@ -224,7 +223,7 @@ func TestBehaviourSuite(t *testing.T) {
 
 	var md strings.Builder
 	fmt.Fprintf(&md, "Behaviour suite (`fixtures/behaviour.jsonl`), model `%s`, default policy:\n\n", model)
-	md.WriteString("| category | n | passed | rate | floor | |\n| --- | ---: | ---: | ---: | ---: | --- |\n")
+	md.WriteString("| category | n | passed | rate | floor (enforced) | goal | |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |\n")
 	var below []string
 	all := tally{}
 	for _, f := range behaviourFloors {
@@ -237,30 +236,27 @@ func TestBehaviourSuite(t *testing.T) {
 		all.passed += tl.passed
 		rate := float64(tl.passed) / float64(tl.n)
 		mark := "ok"
+		if rate < f.Goal {
+			mark = "below goal"
+		}
 		if rate < f.Floor {
-			mark = "BELOW"
+			mark = "BELOW FLOOR"
 			below = append(below, fmt.Sprintf("%s %.2f < %.2f", f.Category, rate, f.Floor))
 		}
-		fmt.Fprintf(&md, "| %s | %d | %d | %.2f | %.2f | %s |\n", f.Category, tl.n, tl.passed, rate, f.Floor, mark)
+		fmt.Fprintf(&md, "| %s | %d | %d | %.2f | %.2f | %.2f | %s |\n", f.Category, tl.n, tl.passed, rate, f.Floor, f.Goal, mark)
 	}
-	fmt.Fprintf(&md, "| all | %d | %d | %.2f | | |\n", all.n, all.passed, float64(all.passed)/float64(all.n))
+	fmt.Fprintf(&md, "| all | %d | %d | %.2f | | | |\n", all.n, all.passed, float64(all.passed)/float64(all.n))
 	t.Logf("\n%s", md.String())
 	writeReport(t, "behaviour", md.String())
 	reportFloors(t, "behaviour suite", below)
 }
 
-// reportFloors fails the test for every floor missed when floors are enforced, and otherwise
-// only logs them.
+// reportFloors fails the test for every floor missed.
 func reportFloors(t *testing.T, what string, below []string) {
 	t.Helper()
-	if len(below) == 0 {
-		return
-	}
-	if enforcing() {
+	if len(below) > 0 {
 		t.Errorf("%s below floor: %s", what, strings.Join(below, "; "))
-		return
 	}
-	t.Logf("%s below floor (not enforced, see enforceFloors): %s", what, strings.Join(below, "; "))
 }
 
 // writeReport replaces (or appends) the named section of the Markdown report at

@@ -232,14 +232,23 @@ func score(m *classifier.Model, path string) ([]scored, error) {
 		go func() {
 			defer wg.Done()
 			var p classifier.Prediction
+			pol := moderation.DefaultPolicy()
+			priors := map[string]float64{}
+			for _, h := range m.Heads() {
+				if h.Binary && h.Prior > 0 {
+					priors[h.Name] = h.Prior
+				}
+			}
 			for j := i; j < len(rs); j += w {
 				m.PredictInto(&p, rs[j].Text, "")
-				rs[j].scores = map[string]float64{}
+				tone := map[string]float64{}
 				for _, h := range p.Heads {
 					if h.Binary {
-						rs[j].scores[h.Name] = h.Positive()
+						tone[h.Name] = h.Positive()
 					}
 				}
+				// Scores as the service gives them: moved to the default policy's site priors.
+				rs[j].scores = pol.Adjust(moderation.Assessment{Scores: moderation.Scores{Tone: tone}, Priors: priors}).Scores.Tone
 			}
 		}()
 	}
