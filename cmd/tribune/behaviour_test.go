@@ -71,7 +71,6 @@ type behaviourCase struct {
 	body string
 }
 
-
 // loadBehaviour reads the behaviour suite, and adds the seed case as a civil criticism when the
 // shared folder is present: the seed's text is read from there rather than copied into fixtures
 // (shared/seed/README.md), so the suite carries it unchanged.
