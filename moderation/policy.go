@@ -2,7 +2,9 @@ package moderation
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"strconv"
 	"sort"
 	"strings"
 )
@@ -58,6 +60,29 @@ func DefaultPolicy() Policy {
 	}
 }
 
+// UpgradePolicy returns p with the current default thresholds when its thresholds are still an
+// earlier release's defaults, which were chosen for an earlier model's scores: a site that never
+// changed them gets the thresholds chosen for the model it now runs. A site's own thresholds
+// are kept. It reports whether it changed anything.
+func UpgradePolicy(p Policy) (Policy, bool) {
+	for _, old := range previousDefaults {
+		if maps.Equal(p.Hold, old.hold) && maps.Equal(p.Reject, old.reject) {
+			def := DefaultPolicy()
+			p.Hold, p.Reject = def.Hold, def.Reject
+			return p, true
+		}
+	}
+	return p, false
+}
+
+// previousDefaults are the default thresholds of earlier releases, newest first.
+var previousDefaults = []struct{ hold, reject map[string]float64 }{
+	{
+		hold:   map[string]float64{"toxicity": 0.90, "insult": 0.70, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.50},
+		reject: map[string]float64{"toxicity": 0.99, "insult": 0.97, "threat": 0.90, "identity_attack": 0.90, "profanity": 0.95},
+	},
+}
+
 // DefaultPriors is the share of comments carrying each tone attribute that the default policy
 // assumes, roughly that of a moderated news site's comment section: about 8% toxic, as in the
 // Civil Comments corpus of news comments, and the narrower attributes rarer. The model's own
@@ -81,7 +106,7 @@ func (p Policy) Validate() error {
 			return invalid("reject."+attr, "threshold %v must be in (0, 1]", t)
 		}
 		if h, ok := p.Hold[attr]; ok && t < h {
-			return invalid("reject."+attr, "threshold %.2f is below the hold threshold %.2f", t, h)
+			return invalid("reject."+attr, "threshold %s is below the hold threshold %s", FormatScore(t), FormatScore(h))
 		}
 	}
 	for _, list := range []struct {
@@ -163,14 +188,14 @@ func (p Policy) Evaluate(text string, a Assessment, mode Mode) (Verdict, []Reaso
 		}
 		if t, ok := p.Reject[attr]; ok && score >= t {
 			if p.AutoReject {
-				raise(Reject, "threshold."+attr, fmt.Sprintf("%s %.2f ≥ reject threshold %.2f", attr, score, t))
+				raise(Reject, "threshold."+attr, fmt.Sprintf("%s %s ≥ reject threshold %s", attr, FormatScore(score), FormatScore(t)))
 			} else {
-				raise(Hold, "threshold."+attr, fmt.Sprintf("%s %.2f ≥ reject threshold %.2f (auto-reject off: held)", attr, score, t))
+				raise(Hold, "threshold."+attr, fmt.Sprintf("%s %s ≥ reject threshold %s (auto-reject off: held)", attr, FormatScore(score), FormatScore(t)))
 			}
 			continue
 		}
 		if t, ok := p.Hold[attr]; ok && score >= t {
-			raise(Hold, "threshold."+attr, fmt.Sprintf("%s %.2f ≥ hold threshold %.2f", attr, score, t))
+			raise(Hold, "threshold."+attr, fmt.Sprintf("%s %s ≥ hold threshold %s", attr, FormatScore(score), FormatScore(t)))
 		}
 	}
 	if !p.Supports(a.Language) {
@@ -201,7 +226,7 @@ func (p Policy) Evaluate(text string, a Assessment, mode Mode) (Verdict, []Reaso
 	}
 	if len(reasons) == 0 {
 		_, top := s.MaxTone()
-		reasons = append(reasons, Reason{Code: "ok", Message: fmt.Sprintf("every tone score below its threshold (highest %.2f)", top)})
+		reasons = append(reasons, Reason{Code: "ok", Message: fmt.Sprintf("every tone score below its threshold (highest %s)", FormatScore(top))})
 	}
 	return verdict, reasons
 }
@@ -321,3 +346,16 @@ func logit(p float64) float64 {
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+// FormatScore writes a score or threshold for people: two decimals, or as many as it takes to
+// show two significant digits for small ones (a threat threshold of 0.004 is not "0.00").
+func FormatScore(x float64) string {
+	if x >= 0.1 || x <= 0 {
+		return strconv.FormatFloat(x, 'f', 2, 64)
+	}
+	d := 2
+	for y := x; y < 0.1 && d < 6; y *= 10 {
+		d++
+	}
+	return strconv.FormatFloat(x, 'f', d, 64)
+}

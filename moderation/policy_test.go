@@ -224,3 +224,23 @@ func TestPolicyAdjust(t *testing.T) {
 		t.Errorf("Validate accepted a prior of 1")
 	}
 }
+
+func TestUpgradePolicy(t *testing.T) {
+	old := Policy{
+		Hold:   map[string]float64{"toxicity": 0.90, "insult": 0.70, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.50},
+		Reject: map[string]float64{"toxicity": 0.99, "insult": 0.97, "threat": 0.90, "identity_attack": 0.90, "profanity": 0.95},
+		BannedWords: []string{"spam"}, AutoReject: true,
+	}
+	got, changed := UpgradePolicy(old)
+	if !changed || !cmp.Equal(got.Hold, DefaultPolicy().Hold) || !cmp.Equal(got.Reject, DefaultPolicy().Reject) {
+		t.Errorf("UpgradePolicy(earlier defaults) = %v, %v, want the current default thresholds", got.Hold, changed)
+	}
+	if !got.AutoReject || !cmp.Equal(got.BannedWords, []string{"spam"}) {
+		t.Errorf("UpgradePolicy changed more than thresholds: %+v", got)
+	}
+	own := old
+	own.Hold = map[string]float64{"toxicity": 0.8}
+	if got, changed := UpgradePolicy(own); changed || !cmp.Equal(got.Hold, own.Hold) {
+		t.Errorf("UpgradePolicy changed a site's own thresholds: %v", got.Hold)
+	}
+}

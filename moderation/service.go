@@ -79,6 +79,7 @@ func NewService(ctx context.Context, store Store, c Classifier) (*Service, error
 	case err != nil:
 		return nil, fmt.Errorf("new service: load policy: %w", err)
 	}
+	p, _ = UpgradePolicy(p)
 	s.policy.Store(&p)
 	return s, nil
 }

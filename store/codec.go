@@ -38,8 +38,9 @@ type policyJSON struct {
 	// check off (an empty list) stays off.
 	Languages           *[]string `json:"languages"`
 	UnsupportedLanguage *string   `json:"unsupported_language"`
-	// Priors is absent in policies saved before it existed: no site priors.
-	Priors map[string]float64 `json:"priors,omitempty"`
+	// Priors is absent in policies saved before it existed; they load with the default
+	// priors, while a policy saved without priors ({}) keeps none.
+	Priors *map[string]float64 `json:"priors"`
 }
 
 func encodeReasons(rs []moderation.Reason) (string, error) {
@@ -145,9 +146,13 @@ func encodePolicy(p moderation.Policy) (string, error) {
 		langs = []string{}
 	}
 	unsupported := string(p.UnsupportedLanguage)
+	priors := p.Priors
+	if priors == nil {
+		priors = map[string]float64{}
+	}
 	return marshal(policyJSON{Hold: p.Hold, Reject: p.Reject, AutoReject: p.AutoReject,
 		BannedWords: p.BannedWords, SuspectWords: p.SuspectWords,
-		Languages: &langs, UnsupportedLanguage: &unsupported, Priors: p.Priors})
+		Languages: &langs, UnsupportedLanguage: &unsupported, Priors: &priors})
 }
 
 func decodePolicy(s string) (moderation.Policy, error) {
@@ -158,7 +163,13 @@ func decodePolicy(s string) (moderation.Policy, error) {
 	def := moderation.DefaultPolicy()
 	p := moderation.Policy{Hold: j.Hold, Reject: j.Reject, AutoReject: j.AutoReject,
 		BannedWords: j.BannedWords, SuspectWords: j.SuspectWords,
-		Languages: def.Languages, UnsupportedLanguage: def.UnsupportedLanguage, Priors: j.Priors}
+		Languages: def.Languages, UnsupportedLanguage: def.UnsupportedLanguage, Priors: def.Priors}
+	if j.Priors != nil {
+		p.Priors = nil
+		if len(*j.Priors) > 0 {
+			p.Priors = *j.Priors
+		}
+	}
 	if j.Languages != nil {
 		p.Languages = nil
 		if len(*j.Languages) > 0 {

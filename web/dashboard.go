@@ -115,7 +115,7 @@ var templateFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.0f%%", 100*float64(part)/float64(total))
 	},
-	"score": func(p float64) string { return fmt.Sprintf("%.2f", p) },
+	"score": moderation.FormatScore,
 	"weight": func(w float64) string {
 		return fmt.Sprintf("%+.2f", w)
 	},

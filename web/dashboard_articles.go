@@ -138,6 +138,6 @@ func toneChart(bins [moderation.HistogramBins]int, p moderation.Policy) chart {
 		}
 	}
 	ch := barChart("Highest tone score per comment", labels, bins[:], classes, tips, 360, 180, 2)
-	ch.markAt(lowest, fmt.Sprintf("hold %.2f", lowest))
+	ch.markAt(lowest, "hold "+moderation.FormatScore(lowest))
 	return ch
 }

@@ -257,7 +257,7 @@ func policyChanges(old, p moderation.Policy) []string {
 		if x == 0 {
 			return "off"
 		}
-		return fmt.Sprintf("%.2f", x)
+		return moderation.FormatScore(x)
 	}
 	for _, head := range moderation.ToneAttributes {
 		if old.Hold[head] != p.Hold[head] {

@@ -196,6 +196,7 @@ func verifyModel(ctx context.Context, db *store.DB, data []byte) error {
 	} else if err != nil {
 		return err
 	}
+	p, _ = moderation.UpgradePolicy(p)
 	civil, toxic, err := toneFixtures()
 	if err != nil {
 		return err

@@ -50,6 +50,7 @@ func runRescore(ctx context.Context, args []string, e env) (err error) {
 	} else if err != nil {
 		return err
 	}
+	policy, _ = moderation.UpgradePolicy(policy)
 	r := &moderation.Rescorer{Store: db, Classifier: clf, Policy: policy, Apply: *apply, Workers: *workers, BatchSize: *batch}
 	var prog *progress
 	if !*quiet {
