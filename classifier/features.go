@@ -134,7 +134,8 @@ type scratch struct {
 	set       []uint64 // open-addressing set of context content words
 	seen      []uint64 // open-addressing set of comment content words
 	logits    []float64
-	keys      []uint32 // sorted comment feature keys, for sublinear term frequencies
+	keys      []uint32 // sorted comment feature keys
+	pairs     []uint64 // comment feature key << 32 | position, for sublinear term frequencies
 	slots     []slot
 	spans     []span
 	ex        Prediction
@@ -374,28 +375,40 @@ func (f *featurizer) subwords(s *scratch, enc *wordpiece.Encoding, i int, lo, hi
 // spans stay aligned, each with value (1+ln tf)/tf: their sum, all a linear model sees, is
 // 1+ln tf.
 func (s *scratch) sublinear(n int, perBlock bool) {
-	s.keys = s.keys[:0]
-	for _, ft := range s.feats[:n] {
-		s.keys = append(s.keys, ft.key)
+	if n == 0 {
+		return
 	}
-	slices.Sort(s.keys)
+	// Sort (key, position) pairs once: runs of equal keys give each key's term frequency.
+	s.pairs = s.pairs[:0]
+	for i, ft := range s.feats[:n] {
+		s.pairs = append(s.pairs, uint64(ft.key)<<32|uint64(i))
+	}
+	slices.Sort(s.pairs)
 	var sq [numBlocks]float64
-	for i := range s.feats[:n] {
-		ft := &s.feats[i]
-		lo, _ := slices.BinarySearch(s.keys, ft.key)
+	for lo := 0; lo < len(s.pairs); {
+		key := s.pairs[lo] >> 32
 		hi := lo + 1
-		for hi < len(s.keys) && s.keys[hi] == ft.key {
+		for hi < len(s.pairs) && s.pairs[hi]>>32 == key {
 			hi++
 		}
-		tf := float64(hi - lo)
-		a := 1 + math.Log(tf)
-		ft.val = float32(a / tf)
-		b := 0
-		if perBlock {
-			b = int(ft.blk)
+		var val, share float64
+		if tf := hi - lo; tf < len(sublinearTable) {
+			val, share = sublinearTable[tf][0], sublinearTable[tf][1]
+		} else {
+			a := 1 + math.Log(float64(tf))
+			val, share = a/float64(tf), a*a/float64(tf)
 		}
-		// Each occurrence adds its share of the key's squared value a^2.
-		sq[b] += a * a / tf
+		for _, p := range s.pairs[lo:hi] {
+			ft := &s.feats[uint32(p)]
+			ft.val = float32(val)
+			b := 0
+			if perBlock {
+				b = int(ft.blk)
+			}
+			// Each occurrence adds its share of the key's squared value a^2.
+			sq[b] += share
+		}
+		lo = hi
 	}
 	var v [numBlocks]float32
 	for b, q := range sq {
@@ -660,3 +673,16 @@ func lexPairName(pr [2]uint8) string {
 	}
 	return name(pr[0]) + "+" + name(pr[1])
 }
+
+// sublinearTable holds, for a term frequency tf below its length, each occurrence's value
+// (1+ln tf)/tf and its share of the squared norm (1+ln tf)²/tf: nearly every feature of a
+// comment occurs a handful of times, and a logarithm per feature was the largest cost of
+// scoring.
+var sublinearTable = func() [17][2]float64 {
+	var t [17][2]float64
+	for tf := 1; tf < len(t); tf++ {
+		a := 1 + math.Log(float64(tf))
+		t[tf] = [2]float64{a / float64(tf), a * a / float64(tf)}
+	}
+	return t
+}()
