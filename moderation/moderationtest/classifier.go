@@ -16,8 +16,9 @@ import (
 const FakeVersion = "fake-keywords-1"
 
 // FakeClassifier is a deterministic keyword model implementing moderation.Classifier. Each tone
-// head's log-odds is a bias plus a fixed weight per listed keyword found in the text, so one
-// insult word ("idiot") crosses the default hold threshold and two cross the reject one.
+// head's log-odds is a bias plus a fixed weight per listed keyword found in the text, so under
+// Policy one insult word ("idiot") crosses the insult hold threshold and two cross the reject
+// one. Its scores are not meant for DefaultPolicy, whose thresholds follow the shipped model.
 // Stance comes from word overlap with the context plus polarity words: overlap with negations
 // or criticism reads as disagree, with approval words as agree, bare overlap as discuss, and
 // no overlap as unrelated. Explanations carry the keywords' byte offsets in the text. The
@@ -32,6 +33,25 @@ type FakeClassifier struct {
 }
 
 var _ moderation.Classifier = FakeClassifier{}
+
+// Policy returns the policy FakeClassifier's keyword weights were chosen for: fixed thresholds
+// that do not move when the shipped model is retrained, English only, no priors (the fake
+// reports no reference priors either, so Adjust would leave its scores alone anyway). Tests that
+// are about something other than the default thresholds pin it. Its thresholds are the
+// defaults of the release before the retrained model, so moderation.UpgradePolicy replaces them:
+// a test that reopens a store holding this policy gets DefaultPolicy's thresholds.
+func Policy() moderation.Policy {
+	return moderation.Policy{
+		Hold: map[string]float64{
+			"toxicity": 0.90, "insult": 0.70, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.50,
+		},
+		Reject: map[string]float64{
+			"toxicity": 0.99, "insult": 0.97, "threat": 0.90, "identity_attack": 0.90, "profanity": 0.95,
+		},
+		Languages:           []string{"en"},
+		UnsupportedLanguage: moderation.Hold,
+	}
+}
 
 // fakeBias is every tone head's log-odds with no keyword: P ≈ 0.018.
 const fakeBias = -4.0

@@ -26,7 +26,7 @@ func TestFakeClassifier(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v, _ := moderation.DefaultPolicy().Evaluate(tc.text, a, moderation.ModeAuto); v != tc.verdict {
+			if v, _ := Policy().Evaluate(tc.text, a, moderation.ModeAuto); v != tc.verdict {
 				t.Errorf("verdict = %s, want %s (tone %v)", v, tc.verdict, a.Scores.Tone)
 			}
 			if st, _ := a.Scores.TopStance(); st != tc.stance {
@@ -54,6 +54,9 @@ func TestFakeClassifier(t *testing.T) {
 	}
 	if (FakeClassifier{Name: "x"}).Version() != "x" || f.Version() != FakeVersion {
 		t.Error("Version")
+	}
+	if err := Policy().Validate(); err != nil {
+		t.Errorf("Policy().Validate() = %v", err)
 	}
 }
 
