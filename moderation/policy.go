@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"strconv"
 	"sort"
+	"strconv"
 	"strings"
 )
 

@@ -10,17 +10,17 @@ import (
 func TestPolicyEvaluateLanguage(t *testing.T) {
 	low := map[string]float64{"toxicity": 0.1, "insult": 0.05, "threat": 0.01, "identity_attack": 0.02, "profanity": 0.03}
 	insult := map[string]float64{"toxicity": 0.5, "insult": 0.8}
-	withDE := DefaultPolicy()
+	withDE := testPolicy()
 	withDE.Languages = []string{"en", "de"}
-	off := DefaultPolicy()
+	off := testPolicy()
 	off.Languages = nil
-	approve := DefaultPolicy()
+	approve := testPolicy()
 	approve.UnsupportedLanguage = Approve
-	reject := DefaultPolicy()
+	reject := testPolicy()
 	reject.UnsupportedLanguage = Reject
 	autoReject := reject
 	autoReject.AutoReject = true
-	zeroVerdict := DefaultPolicy()
+	zeroVerdict := testPolicy()
 	zeroVerdict.UnsupportedLanguage = ""
 
 	tests := []struct {
@@ -32,13 +32,13 @@ func TestPolicyEvaluateLanguage(t *testing.T) {
 		wantCodes []string
 		wantMsg   string // message of the language reason, when there is one
 	}{
-		{"unsupported language holds", DefaultPolicy(), "de", low, Hold, []string{"language.unsupported"}, "language de not supported"},
-		{"undetermined language is supported", DefaultPolicy(), "", low, Approve, []string{"ok"}, ""},
-		{"English is supported by default", DefaultPolicy(), "en", low, Approve, []string{"ok"}, ""},
+		{"unsupported language holds", testPolicy(), "de", low, Hold, []string{"language.unsupported"}, "language de not supported"},
+		{"undetermined language is supported", testPolicy(), "", low, Approve, []string{"ok"}, ""},
+		{"English is supported by default", testPolicy(), "en", low, Approve, []string{"ok"}, ""},
 		{"listed language is supported", withDE, "de", low, Approve, []string{"ok"}, ""},
 		{"unlisted language with a longer list holds", withDE, "fr", low, Hold, []string{"language.unsupported"}, "language fr not supported"},
 		{"empty list turns the check off", off, "ru", low, Approve, []string{"ok"}, ""},
-		{"tone reasons are still listed", DefaultPolicy(), "de", insult, Hold, []string{"threshold.insult", "language.unsupported"}, "language de not supported"},
+		{"tone reasons are still listed", testPolicy(), "de", insult, Hold, []string{"threshold.insult", "language.unsupported"}, "language de not supported"},
 		{"approve lets it through with the reason", approve, "tr", low, Approve, []string{"language.unsupported"}, "language tr not supported"},
 		{"reject without auto reject holds", reject, "it", low, Hold, []string{"language.unsupported"}, "language it not supported (auto-reject off: held)"},
 		{"reject with auto reject rejects", autoReject, "it", low, Reject, []string{"language.unsupported"}, "language it not supported"},

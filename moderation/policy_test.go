@@ -49,9 +49,103 @@ func scores(tone map[string]float64) Scores {
 	return Scores{Tone: tone, Stance: map[Stance]float64{Disagree: 0.7, Agree: 0.1, Discuss: 0.1, Unrelated: 0.1}}
 }
 
+// testPolicy is the policy the evaluation tests were written for: fixed thresholds that do not
+// follow the default model's retraining (an earlier release's defaults), English only, no
+// priors. Tests of how a policy decides pin it; tests of DefaultPolicy itself use that.
+func testPolicy() Policy {
+	return Policy{
+		Hold: map[string]float64{
+			"toxicity": 0.90, "insult": 0.70, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.50,
+		},
+		Reject: map[string]float64{
+			"toxicity": 0.99, "insult": 0.97, "threat": 0.90, "identity_attack": 0.90, "profanity": 0.95,
+		},
+		Languages:           []string{"en"},
+		UnsupportedLanguage: Hold,
+	}
+}
+
+func TestDefaultPolicy(t *testing.T) {
+	p := DefaultPolicy()
+	wantHold := map[string]float64{"toxicity": 0.10, "insult": 0.09, "threat": 0.004, "identity_attack": 0.023, "profanity": 0.27}
+	wantReject := map[string]float64{"toxicity": 0.90, "insult": 0.90, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.95}
+	if diff := cmp.Diff(wantHold, p.Hold); diff != "" {
+		t.Errorf("hold thresholds (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantReject, p.Reject); diff != "" {
+		t.Errorf("reject thresholds (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(DefaultPriors(), p.Priors); diff != "" || len(p.Priors) != len(ToneAttributes) {
+		t.Errorf("priors = %v, want DefaultPriors for every tone attribute (-want +got):\n%s", p.Priors, diff)
+	}
+	if p.AutoReject || len(p.BannedWords) != 0 || len(p.SuspectWords) != 0 {
+		t.Errorf("a new site starts with auto-reject or word lists: %+v", p)
+	}
+	if !cmp.Equal(p.Languages, []string{"en"}) || p.UnsupportedLanguage != Hold {
+		t.Errorf("languages = %v, %q; want [en], hold", p.Languages, p.UnsupportedLanguage)
+	}
+	if err := p.Validate(); err != nil {
+		t.Errorf("Validate() = %v", err)
+	}
+	// Each call is a fresh copy: a caller editing its policy does not edit the next one's.
+	p.Hold["insult"], p.Priors["insult"] = 0.5, 0.5
+	if q := DefaultPolicy(); q.Hold["insult"] != 0.09 || q.Priors["insult"] != 0.05 {
+		t.Errorf("DefaultPolicy shares its maps between calls: %+v", q)
+	}
+}
+
+func TestDefaultPolicyEvaluate(t *testing.T) {
+	tests := []struct {
+		name string
+		tone map[string]float64
+		want Verdict
+		msgs []string
+	}{
+		{"below every threshold", map[string]float64{"toxicity": 0.05, "insult": 0.04, "threat": 0.002, "identity_attack": 0.01, "profanity": 0.2},
+			Approve, []string{"every tone score below its threshold (highest 0.20)"}},
+		{"small threat threshold shows its digits", map[string]float64{"toxicity": 0.05, "threat": 0.004},
+			Hold, []string{"threat 0.0040 ≥ hold threshold 0.0040"}},
+		{"insult and identity attack", map[string]float64{"insult": 0.3, "identity_attack": 0.03},
+			Hold, []string{"insult 0.30 ≥ hold threshold 0.090", "identity_attack 0.030 ≥ hold threshold 0.023"}},
+		{"reject threshold holds without auto reject", map[string]float64{"toxicity": 0.95},
+			Hold, []string{"toxicity 0.95 ≥ reject threshold 0.90 (auto-reject off: held)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, reasons := DefaultPolicy().Evaluate("x", Assessment{Scores: scores(tt.tone)}, ModeAuto)
+			if got != tt.want {
+				t.Errorf("verdict = %s, want %s (reasons %v)", got, tt.want, reasons)
+			}
+			var msgs []string
+			for _, r := range reasons {
+				msgs = append(msgs, r.Message)
+			}
+			if diff := cmp.Diff(tt.msgs, msgs); diff != "" {
+				t.Errorf("reason messages (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestFormatScore(t *testing.T) {
+	tests := []struct {
+		in   float64
+		want string
+	}{
+		{0, "0.00"}, {1, "1.00"}, {0.5, "0.50"}, {0.1, "0.10"}, {0.93, "0.93"}, {0.999, "1.00"},
+		{0.09, "0.090"}, {0.023, "0.023"}, {0.004, "0.0040"}, {0.0179, "0.018"}, {0.00012, "0.00012"},
+		{1e-9, "0.000000"},
+	}
+	for _, tt := range tests {
+		if got := FormatScore(tt.in); got != tt.want {
+			t.Errorf("FormatScore(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestPolicyEvaluate(t *testing.T) {
 	low := map[string]float64{"toxicity": 0.1, "insult": 0.05, "threat": 0.01, "identity_attack": 0.02, "profanity": 0.03}
-	withBanned := DefaultPolicy()
+	withBanned := testPolicy()
 	withBanned.BannedWords = []string{"idiot", "go back home"}
 	withBanned.SuspectWords = []string{"crypto"}
 	autoReject := withBanned
@@ -66,10 +160,10 @@ func TestPolicyEvaluate(t *testing.T) {
 		want      Verdict
 		wantCodes []string
 	}{
-		{"civil disagreement is approved", DefaultPolicy(), "I think this is wrong.", low, ModeAuto, Approve, []string{"ok"}},
-		{"insult at hold threshold holds", DefaultPolicy(), "x", map[string]float64{"insult": 0.70}, ModeAuto, Hold, []string{"threshold.insult"}},
-		{"just below threshold approves", DefaultPolicy(), "x", map[string]float64{"insult": 0.6999}, ModeAuto, Approve, []string{"ok"}},
-		{"reject threshold holds without auto reject", DefaultPolicy(), "x", map[string]float64{"threat": 0.99}, ModeAuto, Hold, []string{"threshold.threat"}},
+		{"civil disagreement is approved", testPolicy(), "I think this is wrong.", low, ModeAuto, Approve, []string{"ok"}},
+		{"insult at hold threshold holds", testPolicy(), "x", map[string]float64{"insult": 0.70}, ModeAuto, Hold, []string{"threshold.insult"}},
+		{"just below threshold approves", testPolicy(), "x", map[string]float64{"insult": 0.6999}, ModeAuto, Approve, []string{"ok"}},
+		{"reject threshold holds without auto reject", testPolicy(), "x", map[string]float64{"threat": 0.99}, ModeAuto, Hold, []string{"threshold.threat"}},
 		{"reject threshold rejects with auto reject", autoReject, "x", map[string]float64{"threat": 0.99}, ModeAuto, Reject, []string{"threshold.threat"}},
 		{"banned word holds without auto reject", withBanned, "You ÍDIOT!", low, ModeAuto, Hold, []string{"banned_word"}},
 		{"banned word rejects with auto reject", autoReject, "you idiot", low, ModeAuto, Reject, []string{"banned_word"}},
@@ -85,8 +179,8 @@ func TestPolicyEvaluate(t *testing.T) {
 		{"banned phrase with lookalikes", withBanned, "gо bаck hоme", low, ModeAuto, Hold, []string{"banned_word"}},
 		{"suspect word with lookalikes", withBanned, "buy сrурto now", low, ModeAuto, Hold, []string{"suspect_word"}},
 		{"russian text is not folded into a banned word", autoReject, "Это идиот", low, ModeAuto, Approve, []string{"ok"}},
-		{"premoderated article holds everything", DefaultPolicy(), "nice", low, ModePremoderate, Hold, []string{"mode.premoderate"}},
-		{"closed article rejects", DefaultPolicy(), "nice", low, ModeClosed, Reject, []string{"mode.closed"}},
+		{"premoderated article holds everything", testPolicy(), "nice", low, ModePremoderate, Hold, []string{"mode.premoderate"}},
+		{"closed article rejects", testPolicy(), "nice", low, ModeClosed, Reject, []string{"mode.closed"}},
 		{"several reasons, strictest wins", autoReject, "idiot", map[string]float64{"insult": 0.85}, ModePremoderate, Reject, []string{"mode.premoderate", "threshold.insult", "banned_word"}},
 	}
 	for _, tt := range tests {
@@ -110,7 +204,7 @@ func TestPolicyEvaluate(t *testing.T) {
 }
 
 func TestPolicyEvaluateReasonMessage(t *testing.T) {
-	_, reasons := DefaultPolicy().Evaluate("x", Assessment{Scores: scores(map[string]float64{"insult": 0.93})}, ModeAuto)
+	_, reasons := testPolicy().Evaluate("x", Assessment{Scores: scores(map[string]float64{"insult": 0.93})}, ModeAuto)
 	if want := "insult 0.93 ≥ hold threshold 0.70"; reasons[0].Message != want {
 		t.Errorf("message = %q, want %q", reasons[0].Message, want)
 	}
@@ -121,7 +215,7 @@ func TestStanceNeverActs(t *testing.T) {
 	tone := map[string]float64{"toxicity": 0.2, "insult": 0.1}
 	for _, st := range Stances {
 		s := Scores{Tone: tone, Stance: map[Stance]float64{st: 1}}
-		if v, _ := DefaultPolicy().Evaluate("text", Assessment{Scores: s}, ModeAuto); v != Approve {
+		if v, _ := testPolicy().Evaluate("text", Assessment{Scores: s}, ModeAuto); v != Approve {
 			t.Errorf("stance %s: verdict = %s, want approve", st, v)
 		}
 	}
@@ -136,7 +230,8 @@ func TestPolicyValidate(t *testing.T) {
 		{"default is valid", func(*Policy) {}, ""},
 		{"hold above one", func(p *Policy) { p.Hold["insult"] = 1.5 }, "hold.insult"},
 		{"hold zero", func(p *Policy) { p.Hold["insult"] = 0 }, "hold.insult"},
-		{"reject below hold", func(p *Policy) { p.Reject["threat"] = 0.4 }, "reject.threat"},
+		{"reject below hold", func(p *Policy) { p.Reject["threat"] = 0.003 }, "reject.threat"},
+		{"reject equal to hold", func(p *Policy) { p.Reject["threat"] = p.Hold["threat"] }, ""},
 		{"blank banned word", func(p *Policy) { p.BannedWords = []string{"  !! "} }, "banned_words"},
 	}
 	for _, tt := range tests {
@@ -227,8 +322,8 @@ func TestPolicyAdjust(t *testing.T) {
 
 func TestUpgradePolicy(t *testing.T) {
 	old := Policy{
-		Hold:   map[string]float64{"toxicity": 0.90, "insult": 0.70, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.50},
-		Reject: map[string]float64{"toxicity": 0.99, "insult": 0.97, "threat": 0.90, "identity_attack": 0.90, "profanity": 0.95},
+		Hold:        map[string]float64{"toxicity": 0.90, "insult": 0.70, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.50},
+		Reject:      map[string]float64{"toxicity": 0.99, "insult": 0.97, "threat": 0.90, "identity_attack": 0.90, "profanity": 0.95},
 		BannedWords: []string{"spam"}, AutoReject: true,
 	}
 	got, changed := UpgradePolicy(old)
@@ -237,6 +332,15 @@ func TestUpgradePolicy(t *testing.T) {
 	}
 	if !got.AutoReject || !cmp.Equal(got.BannedWords, []string{"spam"}) {
 		t.Errorf("UpgradePolicy changed more than thresholds: %+v", got)
+	}
+	if got.Priors != nil {
+		t.Errorf("UpgradePolicy set priors %v: those are the store's to fill in", got.Priors)
+	}
+	if got, changed := UpgradePolicy(DefaultPolicy()); changed || !cmp.Equal(got, DefaultPolicy()) {
+		t.Errorf("UpgradePolicy(DefaultPolicy()) = %+v, %v; want it unchanged", got, changed)
+	}
+	if got, changed := UpgradePolicy(got); changed {
+		t.Errorf("UpgradePolicy upgraded its own result again: %+v", got)
 	}
 	own := old
 	own.Hold = map[string]float64{"toxicity": 0.8}
