@@ -72,6 +72,9 @@ func newRescoreFixture(t *testing.T) *rescoreFixture {
 	if err != nil {
 		t.Fatalf("NewService: %v", err)
 	}
+	if err := svc.SetPolicy(ctx, moderationtest.Policy()); err != nil {
+		t.Fatalf("SetPolicy: %v", err)
+	}
 	f := &rescoreFixture{fixture: &fixture{svc: svc, db: db, now: fixed}, path: path}
 	svc.Now = func() time.Time { return f.now }
 	f.article(t, "a1", moderation.ModeAuto)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/moderation/moderationtest"
 	"github.com/tribune/tribune/store"
@@ -34,6 +35,10 @@ func newFixture(t *testing.T) *fixture {
 	svc, err := moderation.NewService(ctx, db, moderationtest.FakeClassifier{})
 	if err != nil {
 		t.Fatalf("NewService: %v", err)
+	}
+	// The fake's keyword scores are meant for its own thresholds, not the shipped model's.
+	if err := svc.SetPolicy(ctx, moderationtest.Policy()); err != nil {
+		t.Fatalf("SetPolicy: %v", err)
 	}
 	f := &fixture{svc: svc, db: db, now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
 	svc.Now = func() time.Time { return f.now }
@@ -289,7 +294,7 @@ func TestSetPolicyPersists(t *testing.T) {
 	p.Hold["insult"] = 0.6
 	// Blank entries and duplicates (after normalization) are dropped, not stored.
 	p.BannedWords = []string{"Spamword", "spamword", " ", "!!"}
-	p.Reject["threat"] = 0.2
+	p.Reject["threat"] = p.Hold["threat"] / 2
 	if err := f.svc.SetPolicy(ctx, p); !errors.Is(err, moderation.ErrInvalid) {
 		t.Fatalf("SetPolicy with reject below hold: %v, want ErrInvalid", err)
 	}
@@ -302,7 +307,10 @@ func TestSetPolicyPersists(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := svc2.Policy()
-	if got.Hold["insult"] != 0.6 || len(got.BannedWords) != 1 {
+	if got.Hold["insult"] != 0.6 || got.Reject["threat"] != 0.95 || len(got.BannedWords) != 1 {
 		t.Errorf("reloaded policy = %+v", got)
+	}
+	if !cmp.Equal(got.Priors, moderation.DefaultPriors()) {
+		t.Errorf("reloaded priors = %v, want the default ones", got.Priors)
 	}
 }
