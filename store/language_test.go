@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -170,9 +171,77 @@ func TestPolicyLanguages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Written before priors too, it loads with the default priors.
 	want := moderation.Policy{Hold: map[string]float64{"insult": 0.7}, Reject: map[string]float64{"insult": 0.97},
-		BannedWords: []string{"x"}, Languages: def.Languages, UnsupportedLanguage: def.UnsupportedLanguage}
+		BannedWords: []string{"x"}, Languages: def.Languages, UnsupportedLanguage: def.UnsupportedLanguage,
+		Priors: def.Priors}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("old policy (-want +got):\n%s", diff)
+	}
+}
+
+// TestPolicyPriors checks the priors round-trip, that a policy saved without priors (nil or
+// empty) loads with none, and that one saved before priors existed loads with the defaults.
+func TestPolicyPriors(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, _ := newDB(t)
+	hold := map[string]float64{"insult": 0.6}
+	saved := []struct {
+		name   string
+		priors map[string]float64
+		want   map[string]float64
+	}{
+		{"default priors", moderation.DefaultPriors(), moderation.DefaultPriors()},
+		{"own priors", map[string]float64{"toxicity": 0.3}, map[string]float64{"toxicity": 0.3}},
+		{"no priors", nil, nil},
+		{"empty priors", map[string]float64{}, nil},
+	}
+	for _, tt := range saved {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := db.SavePolicy(ctx, moderation.Policy{Hold: hold, Priors: tt.priors}); err != nil {
+				t.Fatal(err)
+			}
+			var body string
+			if err := db.write.QueryRowContext(ctx, `SELECT body FROM policy WHERE id = 1`).Scan(&body); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(body, `"priors":`) {
+				t.Errorf("saved policy %s lacks \"priors\"", body)
+			}
+			got, err := db.Policy(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got.Priors); diff != "" {
+				t.Errorf("priors (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	bodies := []struct {
+		name, body string
+		want       map[string]float64
+	}{
+		{"saved before priors", `{"hold":{"insult":0.6},"languages":["en"],"unsupported_language":"hold"}`, moderation.DefaultPriors()},
+		{"saved with {}", `{"hold":{"insult":0.6},"languages":["en"],"unsupported_language":"hold","priors":{}}`, nil},
+		{"saved with own", `{"hold":{"insult":0.6},"priors":{"threat":0.2}}`, map[string]float64{"threat": 0.2}},
+	}
+	for _, tt := range bodies {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := db.write.ExecContext(ctx, `UPDATE policy SET body = ? WHERE id = 1`, tt.body); err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.Policy(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got.Priors); diff != "" {
+				t.Errorf("priors (-want +got):\n%s", diff)
+			}
+			if got.Hold["insult"] != 0.6 {
+				t.Errorf("hold = %v, want insult 0.6", got.Hold)
+			}
+		})
 	}
 }
