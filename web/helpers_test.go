@@ -61,6 +61,10 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatalf("NewService: %v", err)
 	}
+	// The fake's keyword scores are meant for its own thresholds, not the shipped model's.
+	if err := svc.SetPolicy(ctx, moderationtest.Policy()); err != nil {
+		t.Fatalf("SetPolicy: %v", err)
+	}
 	var logBuf bytes.Buffer
 	sw := &syncWriter{w: &logBuf}
 	logger := slog.New(slog.NewTextHandler(sw, nil))
