@@ -2,6 +2,7 @@ package moderation_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -312,5 +313,52 @@ func TestSetPolicyPersists(t *testing.T) {
 	}
 	if !cmp.Equal(got.Priors, moderation.DefaultPriors()) {
 		t.Errorf("reloaded priors = %v, want the default ones", got.Priors)
+	}
+}
+
+// TestNewServiceUpgradesSavedPolicy checks a service loading a policy saved by an earlier
+// release: the earlier default thresholds give way to the current ones, a site's own stay, and
+// priors are the defaults unless the saved policy says otherwise ({} keeps none).
+func TestNewServiceUpgradesSavedPolicy(t *testing.T) {
+	const (
+		oldHold   = `"hold":{"toxicity":0.9,"insult":0.7,"threat":0.5,"identity_attack":0.5,"profanity":0.5}`
+		oldReject = `"reject":{"toxicity":0.99,"insult":0.97,"threat":0.9,"identity_attack":0.9,"profanity":0.95}`
+		ownHold   = `"hold":{"insult":0.6}`
+	)
+	def := moderation.DefaultPolicy()
+	tests := []struct {
+		name       string
+		body       string
+		wantHold   map[string]float64
+		wantPriors map[string]float64
+	}{
+		{"earlier defaults, saved before priors", `{` + oldHold + `,` + oldReject + `,"auto_reject":false}`, def.Hold, def.Priors},
+		{"earlier defaults, no priors", `{` + oldHold + `,` + oldReject + `,"priors":{}}`, def.Hold, nil},
+		{"own thresholds, saved before priors", `{` + ownHold + `,` + oldReject + `}`, map[string]float64{"insult": 0.6}, def.Priors},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newRescoreFixture(t) // saves a policy, so that there is a row to overwrite
+			raw, err := sql.Open("sqlite3", "file:"+f.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if _, err := raw.ExecContext(ctx, `UPDATE policy SET body = ? WHERE id = 1`, tt.body); err != nil {
+				t.Fatal(err)
+			}
+			svc, err := moderation.NewService(ctx, f.db, moderationtest.FakeClassifier{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := svc.Policy()
+			if diff := cmp.Diff(tt.wantHold, got.Hold); diff != "" {
+				t.Errorf("hold (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantPriors, got.Priors); diff != "" {
+				t.Errorf("priors (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
