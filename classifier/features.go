@@ -143,6 +143,11 @@ type scratch struct {
 	best      []float64 // per output column: the highest logit over the whole and its sentences
 	win       []int     // per head: the sentence whose logit won, or -1 for the whole comment
 	cats      []uint8   // lexicon categories of each comment word
+	wordFeat  []int32   // first feature index of each comment word, then the end
+	lexFeat   []int32   // first lexicon feature index of each comment word, then the end
+	rowOf     []int32   // weight table row of each feature, -1 when absent (sentence scoring)
+	sub       []int32   // feature indices of one sentence
+	subVal    []float32 // their values
 }
 
 // Hashing: FNV-1a over bytes, finished with the splitmix64 finalizer so that low bits are well
@@ -254,7 +259,10 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 	neg := 0
 	prev := ""
 	var prevHash uint64
+	s.wordFeat = s.wordFeat[:0]
+	s.lexFeat = s.lexFeat[:0]
 	for i := range nw {
+		s.wordFeat = append(s.wordFeat, int32(len(s.feats)))
 		w := enc.Norm(i)
 		h := hashString(w)
 		s.words = append(s.words, h)
@@ -295,8 +303,10 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 		}
 		prev, prevHash = w, h
 	}
+	s.wordFeat = append(s.wordFeat, int32(len(s.feats)))
 	if cfg.Lexicon {
 		f.lexiconFeatures(s, enc, trace)
+		s.endLexicon()
 	}
 	nComment := len(s.feats)
 	if cfg.Sublinear {
@@ -391,13 +401,7 @@ func (s *scratch) sublinear(n int, perBlock bool) {
 		for hi < len(s.pairs) && s.pairs[hi]>>32 == key {
 			hi++
 		}
-		var val, share float64
-		if tf := hi - lo; tf < len(sublinearTable) {
-			val, share = sublinearTable[tf][0], sublinearTable[tf][1]
-		} else {
-			a := 1 + math.Log(float64(tf))
-			val, share = a/float64(tf), a*a/float64(tf)
-		}
+		val, share := sublinearValue(hi - lo)
 		for _, p := range s.pairs[lo:hi] {
 			ft := &s.feats[uint32(p)]
 			ft.val = float32(val)
@@ -630,6 +634,7 @@ func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace 
 		s.cats = append(s.cats, lexCategory(enc.Norm(i)))
 	}
 	for i, c := range s.cats {
+		s.lexFeat = append(s.lexFeat, int32(len(s.feats)))
 		if c == 0 {
 			continue
 		}
@@ -662,6 +667,9 @@ func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace 
 	}
 }
 
+// endLexicon closes s.lexFeat.
+func (s *scratch) endLexicon() { s.lexFeat = append(s.lexFeat, int32(len(s.feats))) }
+
 func lexPairName(pr [2]uint8) string {
 	name := func(c uint8) string {
 		for b := range len(lexNames) {
@@ -686,3 +694,13 @@ var sublinearTable = func() [17][2]float64 {
 	}
 	return t
 }()
+
+// sublinearValue returns, for a feature occurring tf times, each occurrence's value
+// (1+ln tf)/tf and its share (1+ln tf)²/tf of the squared norm.
+func sublinearValue(tf int) (val, share float64) {
+	if tf < len(sublinearTable) {
+		return sublinearTable[tf][0], sublinearTable[tf][1]
+	}
+	a := 1 + math.Log(float64(tf))
+	return a / float64(tf), a * a / float64(tf)
+}

@@ -181,9 +181,31 @@ func (m *Model) worstSentence(s *scratch, text string) {
 	}
 	s.best = append(s.best[:0], s.logits[:m.k]...)
 	margin := m.info.Features.SentenceMargin
+	fast := m.info.Features.Sublinear
+	if fast {
+		m.indexRows(s)
+	}
+	wlo := 0
 	for si, r := range s.sents {
-		m.feat.featurize(s, text[r[0]:r[1]], "", false, false)
-		m.logits(s)
+		if fast {
+			// The sentence's features are the whole comment's features of its words: score
+			// them from the rows already found, renormalised, without tokenizing again.
+			for wlo < len(s.enc.Words) && int(s.enc.Words[wlo].Start) < r[0] {
+				wlo++
+			}
+			whi := wlo
+			for whi < len(s.enc.Words) && int(s.enc.Words[whi].End) <= r[1] {
+				whi++
+			}
+			if whi == wlo {
+				continue
+			}
+			m.sentenceLogits(s, wlo, whi)
+			wlo = whi
+		} else {
+			m.feat.featurize(s, text[r[0]:r[1]], "", false, false)
+			m.logits(s)
+		}
 		for i := range m.heads {
 			h := &m.heads[i]
 			if !h.Binary || h.Context {
@@ -493,4 +515,90 @@ func (m *Model) WithSentenceMargin(margin float64) *Model {
 	c.info.Features.Sentences = margin >= 0
 	c.info.Features.SentenceMargin = max(margin, 0)
 	return c
+}
+
+// indexRows records in s.rowOf the weight table row of every feature found by logits.
+func (m *Model) indexRows(s *scratch) {
+	s.rowOf = s.rowOf[:0]
+	for range s.feats {
+		s.rowOf = append(s.rowOf, -1)
+	}
+	for _, sl := range s.slots {
+		s.rowOf[sl.feat] = sl.row
+	}
+}
+
+// sentenceLogits writes into s.logits the logits of the comment's words [wlo, whi) alone,
+// from the whole comment's features in s (featurized with sublinear term frequencies, rows
+// indexed by indexRows): the features of those words, except a bigram that reaches back into
+// the previous word, renormalised as featurize would normalise the sentence on its own. It
+// equals featurizing the sentence's text except where tokenization depends on text outside the
+// sentence, which sentence boundaries make rare.
+func (m *Model) sentenceLogits(s *scratch, wlo, whi int) {
+	s.sub = s.sub[:0]
+	first := s.wordFeat[wlo]
+	for i := first; i < s.wordFeat[whi]; i++ {
+		if s.feats[i].blk == blkBigram && i < s.wordFeat[wlo+1] {
+			continue
+		}
+		s.sub = append(s.sub, i)
+	}
+	if len(s.lexFeat) > whi {
+		for i := s.lexFeat[wlo]; i < s.lexFeat[whi]; i++ {
+			s.sub = append(s.sub, i)
+		}
+	}
+	perBlock := m.info.Features.BlockNorm
+	s.pairs = s.pairs[:0]
+	for j, i := range s.sub {
+		s.pairs = append(s.pairs, uint64(s.feats[i].key)<<32|uint64(j))
+	}
+	slices.Sort(s.pairs)
+	s.subVal = s.subVal[:0]
+	for range s.sub {
+		s.subVal = append(s.subVal, 0)
+	}
+	var sq [numBlocks]float64
+	for lo := 0; lo < len(s.pairs); {
+		key := s.pairs[lo] >> 32
+		hi := lo + 1
+		for hi < len(s.pairs) && s.pairs[hi]>>32 == key {
+			hi++
+		}
+		val, share := sublinearValue(hi - lo)
+		for _, p := range s.pairs[lo:hi] {
+			j := uint32(p)
+			s.subVal[j] = float32(val)
+			b := 0
+			if perBlock {
+				b = int(s.feats[s.sub[j]].blk)
+			}
+			sq[b] += share
+		}
+		lo = hi
+	}
+	var v [numBlocks]float32
+	for b, q := range sq {
+		if q > 0 {
+			v[b] = float32(1 / math.Sqrt(q))
+		}
+	}
+	logits := s.logits[:m.k]
+	for c, b := range m.bias {
+		logits[c] = float64(b)
+	}
+	for j, i := range s.sub {
+		r := s.rowOf[i]
+		if r < 0 {
+			continue
+		}
+		b := 0
+		if perBlock {
+			b = int(s.feats[i].blk)
+		}
+		val := s.subVal[j] * v[b]
+		for c, w := range m.row(int(r)) {
+			logits[c] += float64(halfTable[w] * val)
+		}
+	}
 }

@@ -1,6 +1,8 @@
 package classifier
 
 import (
+	"context"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -72,4 +74,63 @@ func TestLexCategory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSentenceLogitsMatchRefeaturizing checks the fast sentence scores (the whole comment's
+// features of a sentence's words, renormalised) against featurizing each sentence's text on
+// its own, on a sublinear, lexicon model trained on the fixtures.
+func TestSentenceLogitsMatchRefeaturizing(t *testing.T) {
+	cfg := smallConfig(t)
+	fc := DefaultFeatures()
+	fc.Sublinear, fc.Lexicon, fc.Sentences, fc.Fold = true, true, true, true
+	cfg.Features = &fc
+	m, err := Train(context.Background(), fixtureExamples(t, "tone"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		"The budget is sensible. The plan is good. You are a complete idiot.",
+		"Great article! I will kill you. Thanks for writing it.",
+		"Not bad at all. Not good either. The council should not have voted for it.",
+		"Mr. Smith said it was fine. I disagree, and so does Dr. Jones.\nSecond line here",
+	}
+	for _, ex := range fixtureExamples(t, "tone") {
+		texts = append(texts, ex.Text)
+	}
+	s := &scratch{logits: make([]float64, m.k)}
+	slow := &scratch{logits: make([]float64, m.k)}
+	compared, close := 0, 0
+	for _, text := range texts {
+		m.featurize(s, text, "", false)
+		m.indexRows(s)
+		for _, r := range splitSentences(text, nil) {
+			wlo := 0
+			for wlo < len(s.enc.Words) && int(s.enc.Words[wlo].Start) < r[0] {
+				wlo++
+			}
+			whi := wlo
+			for whi < len(s.enc.Words) && int(s.enc.Words[whi].End) <= r[1] {
+				whi++
+			}
+			if whi == wlo {
+				continue
+			}
+			m.sentenceLogits(s, wlo, whi)
+			m.featurize(slow, text[r[0]:r[1]], "", false)
+			compared++
+			worst := 0.0
+			for c := range m.k {
+				worst = math.Max(worst, math.Abs(s.logits[c]-slow.logits[c]))
+			}
+			if worst < 1e-3 {
+				close++
+			} else if worst > 0.5 {
+				t.Errorf("sentence %q of %q: logits differ by %.3f", text[r[0]:r[1]], text, worst)
+			}
+		}
+	}
+	if compared == 0 || float64(close) < 0.9*float64(compared) {
+		t.Errorf("%d of %d sentences score as when featurized alone (within 1e-3), want at least 90%%", close, compared)
+	}
+	t.Logf("%d of %d sentences within 1e-3", close, compared)
 }
