@@ -286,10 +286,12 @@
 
     document.addEventListener("submit", function (e) {
       var form = e.target;
-      var inQueue = form.id === "bulk" || (form.closest(".item") && form.getAttribute("action") === "/queue/decide");
+      // form.id would be the form's controls named "id" (the bulk checkboxes), not its id.
+      var bulk = form.getAttribute("id") === "bulk";
+      var inQueue = bulk || (form.closest(".item") && form.getAttribute("action") === "/queue/decide");
       if (!inQueue) return;
       e.preventDefault();
-      if (form.id === "bulk") {
+      if (bulk) {
         var v = e.submitter && e.submitter.value;
         if (!$all(".item .select:checked").length) { say("Select at least one comment first (x or the boxes).", true); return; }
         if (v === "reject" && !$("#bulk-reason").value) { say("Choose a reason for rejecting the selection.", true); $("#bulk-reason").focus(); return; }
@@ -307,9 +309,15 @@
       var it = e.target.closest(".item");
       if (it && it !== cur) focus(it, e.target !== it);
     });
+    // Focus moving into another item by keyboard (Tab) makes it current. A mouse press must
+    // not: opening the item on mousedown would shift the layout under the pointer, and the
+    // click would land elsewhere. The click handler above opens it afterwards.
+    var pressing = false;
+    box.addEventListener("mousedown", function () { pressing = true; });
+    document.addEventListener("mouseup", function () { setTimeout(function () { pressing = false; }, 0); });
     box.addEventListener("focusin", function (e) {
       var it = e.target.closest(".item");
-      if (it && it !== cur) focus(it, true);
+      if (it && it !== cur && !pressing) focus(it, true);
     });
 
     function submit(form) {
