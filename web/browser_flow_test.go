@@ -203,4 +203,62 @@ func TestBrowserModerators(t *testing.T) {
 			t.Fatalf("comment %d after sending the kept decision: %+v", id, c.Decision)
 		}
 	})
+
+	// The numbers docs/dashboard.md reports: logged, not asserted (timings vary by machine).
+	t.Run("measure", func(t *testing.T) {
+		if err := within(bob, 20*time.Second, chromedp.EmulateViewport(1440, 900), chromedp.Navigate(srv.URL+"/queue"),
+			chromedp.WaitVisible(chromedp.CSS(`.item.current`))); err != nil {
+			t.Fatal(err)
+		}
+		perScreen, err := get(bob, chromedp.Evaluate[int](`Array.from(document.querySelectorAll(".item")).filter(function (el) {
+			var r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		weight, err := get(bob, chromedp.Evaluate[int](`document.documentElement.outerHTML.length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Time from the keydown of a to the next item becoming current, in the page's clock.
+		err = within(bob, 10*time.Second, chromedp.Evaluate[chromedp.Void](`(function () {
+			window.__lat = []; var t0 = 0;
+			document.addEventListener("keydown", function () { t0 = performance.now(); }, true);
+			new MutationObserver(function () {
+				var c = document.querySelector(".item.current");
+				if (t0 && c && c.dataset.id !== window.__last) { window.__lat.push(performance.now() - t0); t0 = 0; }
+				window.__last = c && c.dataset.id;
+			}).observe(document.getElementById("queue-items"), {subtree: true, attributes: true, attributeFilter: ["class"]});
+			window.__last = document.querySelector(".item.current").dataset.id;
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 5 {
+			before := currentID(t, bob)
+			keys(t, bob, "a")
+			waitJS(t, bob, `window.__lat.length === `+strconv.Itoa(i+1), "the next item")
+			if c := decision(t, before); c.Decision == nil {
+				t.Fatalf("comment %d not decided", before)
+			}
+		}
+		lat, err := get(bob, chromedp.Evaluate[[]float64](`window.__lat.slice().sort(function (a, b) { return a - b; })`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := within(bob, 20*time.Second, chromedp.EmulateViewport(320, 640), chromedp.Navigate(srv.URL+"/queue"),
+			chromedp.WaitVisible(chromedp.CSS(`.item.current`))); err != nil {
+			t.Fatal(err)
+		}
+		overflow, err := get(bob, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("1440x900: %d comments fully on screen; queue page %d bytes of HTML; keypress to next item %.0f ms median (sorted %v); 320 px: %d px horizontal overflow",
+			perScreen, weight, lat[len(lat)/2], lat, overflow)
+		if overflow > 0 {
+			wide, _ := get(bob, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("body *")).filter(function (el) { return el.getBoundingClientRect().right > document.documentElement.clientWidth; }).slice(0, 8).map(function (el) { return el.tagName + "." + el.className + "#" + el.id + ":" + Math.round(el.getBoundingClientRect().right); }).join(" ")`))
+			t.Logf("too wide: %s", wide)
+			t.Errorf("at 320 px the queue scrolls sideways by %d px", overflow)
+		}
+	})
 }
