@@ -116,6 +116,9 @@ var templateFuncs = template.FuncMap{
 		return fmt.Sprintf("%.0f%%", 100*float64(part)/float64(total))
 	},
 	"score": moderation.FormatScore,
+	// step rounds a score in [0, 1] to twentieths, for a bar drawn by CSS classes w0…w20
+	// (the Content-Security-Policy forbids inline style attributes).
+	"step": func(p float64) int { return int(math.Round(math.Max(0, math.Min(1, p)) * 20)) },
 	"weight": func(w float64) string {
 		return fmt.Sprintf("%+.2f", w)
 	},
@@ -209,7 +212,23 @@ type errorPage struct {
 
 // fail renders an error page. Like Server.fail, it maps the error's kind through errorTable;
 // only messages written for users are shown, and internal errors are logged, not shown.
+// The page's script asks for JSON and gets the API's error body instead of a page.
 func (d *dashboard) fail(c *gin.Context, err error) {
+	if wantsJSON(c) {
+		d.s.fail(c, err)
+		return
+	}
+	status, msg := d.userMessage(c, err)
+	p := page{Title: http.StatusText(status), Me: currentModerator(c), PollMS: d.pollInterval.Milliseconds()}
+	if p.Me.ID != 0 {
+		p.CSRF = d.sessionCSRF(c)
+	}
+	d.render(c, status, "error", errorPage{page: p, Status: status, Message: msg})
+	c.Abort()
+}
+
+// userMessage maps an error to its status and a message safe to show, logging internal ones.
+func (d *dashboard) userMessage(c *gin.Context, err error) (int, string) {
 	status, msg := http.StatusInternalServerError, "Something went wrong; it has been logged (request id "+c.GetString(requestIDKey)+")."
 	matched := false
 	for _, row := range errorTable {
@@ -232,12 +251,7 @@ func (d *dashboard) fail(c *gin.Context, err error) {
 	case errors.As(err, &ce):
 		msg = ce.Reason
 	}
-	p := page{Title: http.StatusText(status), Me: currentModerator(c), PollMS: d.pollInterval.Milliseconds()}
-	if p.Me.ID != 0 {
-		p.CSRF = d.sessionCSRF(c)
-	}
-	d.render(c, status, "error", errorPage{page: p, Status: status, Message: msg})
-	c.Abort()
+	return status, msg
 }
 
 // errBadForm is a form field the dashboard could not read.

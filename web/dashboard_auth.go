@@ -44,7 +44,7 @@ func (d *dashboard) mac(parts ...string) string {
 
 // sessionCSRF is the synchronizer token of the caller's session: an HMAC of the session token,
 // which only this server can compute and only the session's owner can obtain (the cookie is
-// HttpOnly and SameSite=Strict).
+// HttpOnly; pages that show the token are same-origin only).
 func (d *dashboard) sessionCSRF(c *gin.Context) string {
 	token, err := c.Cookie(SessionCookie)
 	if err != nil || token == "" {
@@ -84,20 +84,29 @@ func (d *dashboard) secureCookies(c *gin.Context) bool {
 	return d.s.opts.SecureCookies || c.Request.TLS != nil
 }
 
+// setCookie sets an HttpOnly cookie. The session cookie is SameSite=Lax so that a moderator
+// who opens a comment link from chat or e-mail arrives logged in; Lax still withholds it from
+// cross-site POSTs, and every state change also needs the session's CSRF token. The login
+// nonce, which no link needs, stays Strict.
 func (d *dashboard) setCookie(c *gin.Context, name, value, path string, maxAge int) {
+	same := http.SameSiteStrictMode
+	if name == SessionCookie {
+		same = http.SameSiteLaxMode
+	}
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: name, Value: value, Path: path, MaxAge: maxAge,
-		HttpOnly: true, Secure: d.secureCookies(c), SameSite: http.SameSiteStrictMode,
+		HttpOnly: true, Secure: d.secureCookies(c), SameSite: same,
 	})
 }
 
 // requireSession admits logged-in moderators. Pages send everyone else to the login form;
-// the JSON count endpoint answers 401.
+// the JSON count endpoint and the page's script (which asks for JSON) get a 401, so that the
+// script can keep a pending decision and say it was not recorded.
 func (d *dashboard) requireSession(c *gin.Context) {
 	token, _ := c.Cookie(SessionCookie)
 	m, err := d.svc.SessionModerator(c.Request.Context(), token)
 	if errors.Is(err, moderation.ErrUnauthenticated) {
-		if strings.HasSuffix(c.Request.URL.Path, "/count") {
+		if strings.HasSuffix(c.Request.URL.Path, "/count") || wantsJSON(c) || c.Query("fragment") == "1" {
 			d.s.fail(c, err)
 			return
 		}

@@ -67,7 +67,7 @@ func (d *dashboard) commentPage(c *gin.Context) {
 		commentView: viewComment(cm, d.svc.Policy()), Article: stats.Article, History: history,
 		ClaimedByMe:    cm.Claim != nil && cm.Claim.ModeratorID == me.ID,
 		ApproveReasons: moderation.ApproveReasons, RejectReasons: moderation.RejectReasons}
-	v.Flash = decisionFlash(c.Query("done"), c.Query("n"))
+	v.Flash = decisionFlash(c.Query("done"), c.Query("n"), "")
 	for _, r := range records {
 		row := scoreHistoryRow{Record: r}
 		row.Stance, _ = r.Scores.TopStance()

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -23,6 +24,12 @@ type queueView struct {
 	Items          []queueItem
 	ApproveReasons []moderation.ReasonCode
 	RejectReasons  []moderation.ReasonCode
+	// Article filters the queue to one article ("" for all); Page counts from 1.
+	Article string
+	Page    int
+	// More is true when another page follows; Prev and Next are their links.
+	More       bool
+	Prev, Next string
 }
 
 // queueItem is one held comment with its article, author history and claim.
@@ -34,36 +41,36 @@ type queueItem struct {
 }
 
 // queuePage shows the held comments in priority order. Opening it tops the moderator's claims
-// up to queueClaimSize, so two moderators working at once see different items first.
+// up to queueClaimSize, so two moderators working at once see different items first. With
+// ?fragment=1 it answers only the list of items: the script refreshes the list with it after
+// each decision and when new comments arrive, without reloading the page.
 func (d *dashboard) queuePage(c *gin.Context) {
 	ctx, me := c.Request.Context(), currentModerator(c)
-	items, err := d.svc.Queue(ctx, moderation.QueueFilter{Limit: queuePageSize, Sites: me.Sites})
+	v := queueView{ApproveReasons: moderation.ApproveReasons, RejectReasons: moderation.RejectReasons,
+		Article: c.Query("article"), Page: 1}
+	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 1 {
+		v.Page = n
+	}
+	// The queue has no offset: read up to the end of the asked page (and one more item, to
+	// know whether another page follows) and show its last queuePageSize items.
+	limit := min(v.Page*queuePageSize+1, moderation.MaxPageSize)
+	filter := moderation.QueueFilter{Limit: limit, Sites: me.Sites, ArticleID: v.Article}
+	items, err := d.svc.Queue(ctx, filter)
 	if err != nil {
 		d.fail(c, err)
 		return
 	}
-	mine := 0
-	for _, it := range items {
-		if it.Comment.Claim != nil && it.Comment.Claim.ModeratorID == me.ID {
-			mine++
-		}
-	}
-	if mine < queueClaimSize && len(items) > mine {
-		claimed, err := d.svc.Claim(ctx, me, queueClaimSize-mine)
-		if err != nil {
+	if d.topUpClaims(c, items) {
+		if items, err = d.svc.Queue(ctx, filter); err != nil {
 			d.fail(c, err)
 			return
 		}
-		if len(claimed) > 0 {
-			if items, err = d.svc.Queue(ctx, moderation.QueueFilter{Limit: queuePageSize, Sites: me.Sites}); err != nil {
-				d.fail(c, err)
-				return
-			}
-		}
 	}
-	v := queueView{page: d.base(c, "Queue", "queue"),
-		ApproveReasons: moderation.ApproveReasons, RejectReasons: moderation.RejectReasons}
-	v.Flash = decisionFlash(c.Query("done"), c.Query("n"))
+	from := min((v.Page-1)*queuePageSize, len(items))
+	to := min(from+queuePageSize, len(items))
+	v.More = len(items) > to
+	items = items[from:to]
+	v.Prev, v.Next = queueLink(v.Article, v.Page-1), queueLink(v.Article, v.Page+1)
 	policy := d.svc.Policy()
 	for _, it := range items {
 		qi := queueItem{commentView: viewComment(it.Comment, policy), Article: it.Article,
@@ -80,25 +87,86 @@ func (d *dashboard) queuePage(c *gin.Context) {
 		}
 		v.Items = append(v.Items, qi)
 	}
+	if c.Query("fragment") == "1" {
+		v.page = page{CSRF: d.sessionCSRF(c), Me: me}
+		d.render(c, http.StatusOK, "queue-items", v)
+		return
+	}
+	v.page = d.base(c, "Queue", "queue")
+	v.Flash = decisionFlash(c.Query("done"), c.Query("n"), c.Query("failed"))
 	d.render(c, http.StatusOK, "queue", v)
+}
+
+// topUpClaims claims items for the moderator until they hold queueClaimSize, when the listed
+// items hold fewer of theirs; it reports whether it claimed any (the list is then stale).
+// A failure to claim is logged, not shown: the queue still works without a lease.
+func (d *dashboard) topUpClaims(c *gin.Context, items []moderation.ReviewItem) bool {
+	me := currentModerator(c)
+	mine := 0
+	for _, it := range items {
+		if it.Comment.Claim != nil && it.Comment.Claim.ModeratorID == me.ID {
+			mine++
+		}
+	}
+	if mine >= queueClaimSize || len(items) <= mine {
+		return false
+	}
+	claimed, err := d.svc.Claim(c.Request.Context(), me, queueClaimSize-mine)
+	if err != nil {
+		d.s.log.Error("claim queue items", "id", c.GetString(requestIDKey), "error", err.Error())
+		return false
+	}
+	return len(claimed) > 0
+}
+
+// queueLink is the queue page's address for an article filter and page ("" before page 1).
+func queueLink(article string, page int) string {
+	if page < 1 {
+		return ""
+	}
+	q := url.Values{}
+	if article != "" {
+		q.Set("article", article)
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return "/queue"
+	}
+	return "/queue?" + q.Encode()
 }
 
 // decisionFlash is the message after a decision. It is built from fixed words and a number,
 // never echoed from the query string.
-func decisionFlash(done, n string) string {
+// failed lists comment IDs a bulk decision left alone, as "12.15"; only IDs are echoed.
+func decisionFlash(done, n, failed string) string {
 	count, err := strconv.Atoi(n)
 	if err != nil || count < 0 {
 		return ""
 	}
+	var msg string
 	switch done {
 	case "approve":
-		return "Approved " + strconv.Itoa(count) + " comment(s)."
+		msg = "Approved " + strconv.Itoa(count) + " comment(s)."
 	case "reject":
-		return "Rejected " + strconv.Itoa(count) + " comment(s)."
+		msg = "Rejected " + strconv.Itoa(count) + " comment(s)."
 	case "release":
 		return "Released comment #" + strconv.Itoa(count) + " back to the queue."
+	default:
+		return ""
 	}
-	return ""
+	var ids []string
+	for _, s := range strings.Split(failed, ".") {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 && len(ids) < moderation.MaxPageSize {
+			ids = append(ids, "#"+strconv.FormatInt(id, 10))
+		}
+	}
+	if len(ids) > 0 {
+		msg += " Not decided: " + strings.Join(ids, ", ") +
+			" (another moderator holds or has decided them; open them to see)."
+	}
+	return msg
 }
 
 // countResponse is the body of GET /queue/count, polled by the pages.
@@ -160,11 +228,35 @@ func (d *dashboard) decideSubmit(c *gin.Context) {
 		return
 	}
 	f := readDecision(c)
-	if _, err := d.svc.Decide(c.Request.Context(), currentModerator(c), f.input(id)); err != nil {
+	dec, err := d.svc.Decide(c.Request.Context(), currentModerator(c), f.input(id))
+	if wantsJSON(c) {
+		if err != nil {
+			d.s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, decidedResponse{CommentID: id, Verdict: string(dec.Verdict), Reason: string(dec.Reason),
+			Message: decisionFlash(string(dec.Verdict), "1", "")})
+		return
+	}
+	if err != nil {
 		d.fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, withFlash(localPath(c.PostForm("next"), "/queue"), string(f.verdict), 1))
+}
+
+// decidedResponse answers a decision sent by the page's script.
+type decidedResponse struct {
+	CommentID int64  `json:"comment_id"`
+	Verdict   string `json:"verdict"`
+	Reason    string `json:"reason"`
+	Message   string `json:"message"`
+}
+
+// wantsJSON reports whether the caller is the page's script, which asks for JSON, rather than
+// a plain form submission.
+func wantsJSON(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), "application/json")
 }
 
 // bulkSubmit applies one decision to every selected comment.
@@ -187,12 +279,62 @@ func (d *dashboard) bulkSubmit(c *gin.Context) {
 		return
 	}
 	f := readDecision(c)
-	n, err := d.svc.DecideMany(c.Request.Context(), currentModerator(c), ids, f.input(0))
-	if err != nil {
-		d.fail(c, err)
+	if f.verdict == moderation.Reject && f.reason == "" {
+		// Refuse up front: a rejection without a chosen reason must not become a default one.
+		d.fail(c, errBadForm("reason", "choose a reason for rejecting the selection"))
 		return
 	}
-	c.Redirect(http.StatusSeeOther, withFlash("/queue", string(f.verdict), n))
+	res := d.decideEach(c, ids, f)
+	if wantsJSON(c) {
+		c.JSON(http.StatusOK, res)
+		return
+	}
+	if res.Decided == 0 && len(res.Failed) > 0 && res.Failed[0].status != http.StatusConflict {
+		d.fail(c, res.Failed[0].err)
+		return
+	}
+	var failed []string
+	for _, fl := range res.Failed {
+		failed = append(failed, strconv.FormatInt(fl.CommentID, 10))
+	}
+	u := withFlash("/queue", string(f.verdict), res.Decided)
+	if len(failed) > 0 {
+		u += "&failed=" + strings.Join(failed, ".")
+	}
+	c.Redirect(http.StatusSeeOther, u)
+}
+
+// bulkResponse reports exactly what a bulk decision did: each comment is decided on its own,
+// so one that another moderator holds or decided is listed, and the rest are decided.
+type bulkResponse struct {
+	Verdict string       `json:"verdict"`
+	Decided int          `json:"decided"`
+	IDs     []int64      `json:"ids"`
+	Failed  []bulkFailed `json:"failed"`
+}
+
+// bulkFailed is one comment a bulk decision left alone, and why.
+type bulkFailed struct {
+	CommentID int64  `json:"comment_id"`
+	Message   string `json:"message"`
+	status    int
+	err       error
+}
+
+// decideEach decides each comment in turn, collecting what failed instead of stopping.
+func (d *dashboard) decideEach(c *gin.Context, ids []int64, f decisionForm) bulkResponse {
+	res := bulkResponse{Verdict: string(f.verdict), IDs: []int64{}, Failed: []bulkFailed{}}
+	me := currentModerator(c)
+	for _, id := range ids {
+		if _, err := d.svc.Decide(c.Request.Context(), me, f.input(id)); err != nil {
+			status, msg := d.userMessage(c, err)
+			res.Failed = append(res.Failed, bulkFailed{CommentID: id, Message: msg, status: status, err: err})
+			continue
+		}
+		res.Decided++
+		res.IDs = append(res.IDs, id)
+	}
+	return res
 }
 
 // releaseSubmit gives a claimed comment back to the queue.

@@ -127,7 +127,7 @@ func TestDashboardUnauthenticatedRedirectsToLogin(t *testing.T) {
 func TestDashboardPagesRender(t *testing.T) {
 	f := newDashFixture(t)
 	wantText := map[string][]string{
-		"/queue":         {"Review queue", "Only an idiot would vote", `title="weight: toxicity &#43;6.00, insult &#43;6.00"`, "threshold.insult", "Author's earlier comments", "claimed by you"},
+		"/queue":         {"Review queue", "Only an idiot would vote", `title="toxicity: idiot &#43;6.00; insult: idiot &#43;6.00"`, "insult 0.88 ≥ hold threshold 0.70", "Author's earlier comments", `class="claim">yours`},
 		"/articles":      {"Council approves the new tram line", "75%"},
 		"/articles/tram": {"<svg", "Stance of the comments", "Highest tone score", "hold 0.50"},
 		"/comments/1":    {"History", "submitted", moderationtestVersion, "Scores by model version"},
@@ -280,8 +280,8 @@ func TestDashboardLoginLogout(t *testing.T) {
 			session = c
 		}
 	}
-	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || session.Secure || session.Path != "/" {
-		t.Fatalf("session cookie = %+v, want HttpOnly, SameSite=Strict, not Secure on plain HTTP", session)
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteLaxMode || session.Secure || session.Path != "/" {
+		t.Fatalf("session cookie = %+v, want HttpOnly, SameSite=Lax, not Secure on plain HTTP", session)
 	}
 	if m, err := f.svc.SessionModerator(context.Background(), session.Value); err != nil || m.Name != "alice" {
 		t.Fatalf("cookie's session = %+v, %v", m, err)
@@ -419,36 +419,70 @@ func TestDashboardEscapesCommentText(t *testing.T) {
 }
 
 func TestHighlight(t *testing.T) {
-	ct := func(head string, w float64, start, end int) moderation.Contribution {
-		return moderation.Contribution{Feature: "f", Class: head, Weight: w, Start: start, End: end}
+	ct := func(feature string, w float64, start, end int) moderation.Contribution {
+		return moderation.Contribution{Feature: feature, Weight: w, Start: start, End: end}
 	}
+	banned := moderation.Policy{BannedWords: []string{"idiot"}, SuspectWords: []string{"crypto"}}
 	tests := []struct {
-		name string
-		text string
-		expl map[string][]moderation.Contribution
-		want []segment
+		name   string
+		text   string
+		expl   map[string][]moderation.Contribution
+		policy moderation.Policy
+		want   []segment
 	}{
-		{"none", "calm", nil, []segment{{Text: "calm"}}},
+		{"none", "calm", nil, moderation.Policy{}, []segment{{Text: "calm"}}},
 		{"one token two heads", "you idiot!", map[string][]moderation.Contribution{
-			"toxicity": {ct("toxicity", 6, 4, 9)}, "insult": {ct("insult", 5.5, 4, 9)}},
-			[]segment{{Text: "you "}, {Text: "idiot", Mark: true, Class: "up", Title: "weight: toxicity +6.00, insult +5.50"}, {Text: "!"}}},
-		{"negative weight", "not bad", map[string][]moderation.Contribution{"toxicity": {ct("toxicity", -1, 0, 3)}},
-			[]segment{{Text: "not", Mark: true, Class: "down", Title: "weight: toxicity -1.00"}, {Text: " bad"}}},
+			"toxicity": {ct("word:idiot", 6, 4, 9)}, "insult": {ct("word:idiot", 5.5, 4, 9)}}, moderation.Policy{},
+			[]segment{{Text: "you "}, {Text: "idiot", Mark: true, Class: "up", Title: "toxicity: “idiot” +6.00; insult: “idiot” +5.50"}, {Text: "!"}}},
+		{"small and negative weights are not marked", "not the bad", map[string][]moderation.Contribution{
+			"toxicity": {ct("word:not", -1, 0, 3), ct("word:the", 0.2, 4, 7)}}, moderation.Policy{},
+			[]segment{{Text: "not the bad"}}},
 		{"out of range and reversed ignored", "short", map[string][]moderation.Contribution{
-			"toxicity": {ct("toxicity", 1, 2, 99), ct("toxicity", 1, 4, 2), ct("toxicity", 1, -1, -1)}},
+			"toxicity": {ct("word:a", 1, 2, 99), ct("word:b", 1, 4, 2), ct("word:c", 1, -1, -1)}}, moderation.Policy{},
 			[]segment{{Text: "short"}}},
-		{"inside a rune ignored", "café x", map[string][]moderation.Contribution{"toxicity": {ct("toxicity", 1, 0, 4)}},
+		{"inside a rune ignored", "café x", map[string][]moderation.Contribution{"toxicity": {ct("word:caf", 1, 0, 4)}}, moderation.Policy{},
 			[]segment{{Text: "café x"}}},
-		{"overlap keeps the first", "abcdef", map[string][]moderation.Contribution{
-			"toxicity": {ct("toxicity", 1, 0, 4), ct("toxicity", 1, 2, 6)}},
-			[]segment{{Text: "abcd", Mark: true, Class: "up", Title: "weight: toxicity +1.00"}, {Text: "ef"}}},
-		{"stance heads are not tone", "agree", map[string][]moderation.Contribution{"stance": {ct("agree", 2, 0, 5)}},
+		{"overlaps merge", "abcdef", map[string][]moderation.Contribution{
+			"toxicity": {ct("chars:abcd", 1, 0, 4), ct("chars:cdef", 1, 2, 6)}}, moderation.Policy{},
+			[]segment{{Text: "abcdef", Mark: true, Class: "up", Title: "toxicity: spelling “…abcd…” +1.00; toxicity: spelling “…cdef…” +1.00"}}},
+		{"a repeated word shows one weight", "shit and shit", map[string][]moderation.Contribution{
+			"toxicity": {ct("word:shit", 1.75, 0, 4), ct("word:shit", 1.75, 9, 13)}}, moderation.Policy{},
+			[]segment{{Text: "shit", Mark: true, Class: "up", Title: "toxicity: “shit” +1.75"}, {Text: " and "},
+				{Text: "shit", Mark: true, Class: "up", Title: "toxicity: “shit” +1.75"}}},
+		{"policy words", "You IDIOT, buy crypto; idiotic", nil, banned,
+			[]segment{{Text: "You "}, {Text: "IDIOT", Mark: true, Class: "banned", Title: "banned word (site policy)"}, {Text: ", buy "},
+				{Text: "crypto", Mark: true, Class: "suspect", Title: "suspect word (site policy)"}, {Text: "; idiotic"}}},
+		{"stance heads are not tone", "agree", map[string][]moderation.Contribution{"stance": {ct("word:agree", 2, 0, 5)}}, moderation.Policy{},
 			[]segment{{Text: "agree"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, highlight(tt.text, tt.expl)); diff != "" {
+			if diff := cmp.Diff(tt.want, highlight(tt.text, tt.expl, tt.policy)); diff != "" {
 				t.Errorf("highlight (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestFeatureLabel(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"word:shit", "“shit”"},
+		{"bigram:. the", "“. the”"},
+		{"chars:<verm", "spelling “verm…”"},
+		{"chars:rmin>", "spelling “…rmin”"},
+		{"piece:##g", "word ending “…g”"},
+		{"piece:dumb", "word start “dumb…”"},
+		{"neg:the", "“the” after a negation"},
+		{"lex:insult", "insult word"},
+		{"lex:identity_attack", "identity attack word"},
+		{"lex:you+insult", "‘you’ + insult"},
+		{"context_overlap", "context_overlap"},
+		{"odd:x", "odd:x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := featureLabel(tt.in); got != tt.want {
+				t.Errorf("featureLabel(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}

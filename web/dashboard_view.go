@@ -1,11 +1,6 @@
 package web
 
 import (
-	"fmt"
-	"sort"
-	"strings"
-	"unicode/utf8"
-
 	"github.com/tribune/tribune/moderation"
 )
 
@@ -15,7 +10,7 @@ type segment struct {
 	Text  string
 	Mark  bool
 	Title string // the heads and weights the token carried, shown on hover
-	Class string // "up" when it raised a score, "down" when it lowered one
+	Class string // "up" when it raised a score; "banned" or "suspect" for a policy word
 }
 
 // toneRow is one tone head's score beside the policy's thresholds.
@@ -28,10 +23,13 @@ type toneRow struct {
 	Tokens []tokenWeight
 }
 
-// tokenWeight is one token's contribution to a head.
+// tokenWeight is one feature's contribution to a head: Label is its readable name, Weight the
+// weight of one occurrence and Count how often it occurs.
 type tokenWeight struct {
 	Feature string
+	Label   string
 	Weight  float64
+	Count   int
 }
 
 // stanceRow is one stance's probability.
@@ -49,67 +47,8 @@ type commentView struct {
 	Stances  []stanceRow
 	Stance   moderation.Stance
 	Status   moderation.Verdict
-}
-
-// span is one highlighted byte range with its description.
-type span struct {
-	start, end int
-	parts      []string
-	sum        float64
-}
-
-// highlight splits text into plain and marked segments from the tone explanations' byte
-// offsets. Offsets come from the classifier and are checked, not trusted: a span out of range,
-// not on UTF-8 boundaries, or overlapping an earlier one is left unmarked.
-func highlight(text string, expl map[string][]moderation.Contribution) []segment {
-	byRange := map[[2]int]*span{}
-	for _, head := range moderation.ToneAttributes {
-		for _, ct := range expl[head] {
-			if ct.Start < 0 || ct.End > len(text) || ct.Start >= ct.End ||
-				!utf8.RuneStart(text[ct.Start]) || (ct.End < len(text) && !utf8.RuneStart(text[ct.End])) {
-				continue
-			}
-			k := [2]int{ct.Start, ct.End}
-			sp := byRange[k]
-			if sp == nil {
-				sp = &span{start: ct.Start, end: ct.End}
-				byRange[k] = sp
-			}
-			sp.parts = append(sp.parts, fmt.Sprintf("%s %+.2f", head, ct.Weight))
-			sp.sum += ct.Weight
-		}
-	}
-	spans := make([]*span, 0, len(byRange))
-	for _, sp := range byRange {
-		spans = append(spans, sp)
-	}
-	sort.Slice(spans, func(i, j int) bool {
-		if spans[i].start != spans[j].start {
-			return spans[i].start < spans[j].start
-		}
-		return spans[i].end > spans[j].end
-	})
-	var out []segment
-	pos := 0
-	for _, sp := range spans {
-		if sp.start < pos {
-			continue // overlaps the previous span
-		}
-		if sp.start > pos {
-			out = append(out, segment{Text: text[pos:sp.start]})
-		}
-		class := "up"
-		if sp.sum < 0 {
-			class = "down"
-		}
-		out = append(out, segment{Text: text[sp.start:sp.end], Mark: true, Class: class,
-			Title: "weight: " + strings.Join(sp.parts, ", ")})
-		pos = sp.end
-	}
-	if pos < len(text) {
-		out = append(out, segment{Text: text[pos:]})
-	}
-	return out
+	// TopTone is the highest tone score, shown on the compact card; nil without scores.
+	TopTone *toneRow
 }
 
 // toneRows lists the tone heads in display order with scores, thresholds and top tokens.
@@ -127,14 +66,7 @@ func toneRows(c moderation.Comment, p moderation.Policy) []toneRow {
 		case r.Hold > 0 && score >= r.Hold:
 			r.Level = "hold"
 		}
-		cs := append([]moderation.Contribution(nil), c.Assessment.Explanation[head]...)
-		sort.SliceStable(cs, func(i, j int) bool { return abs(cs[i].Weight) > abs(cs[j].Weight) })
-		for i, ct := range cs {
-			if i == 5 {
-				break
-			}
-			r.Tokens = append(r.Tokens, tokenWeight{Feature: ct.Feature, Weight: ct.Weight})
-		}
+		r.Tokens = headEvidence(c.Assessment.Explanation[head])
 		rows = append(rows, r)
 	}
 	return rows
@@ -149,8 +81,13 @@ func abs(x float64) float64 {
 
 // viewComment builds the shared comment view.
 func viewComment(c moderation.Comment, p moderation.Policy) commentView {
-	v := commentView{C: c, Segments: highlight(c.Text, c.Assessment.Explanation),
+	v := commentView{C: c, Segments: highlight(c.Text, c.Assessment.Explanation, p),
 		Tones: toneRows(c, p), Stance: c.Stance(), Status: c.Status()}
+	for i := range v.Tones {
+		if v.TopTone == nil || v.Tones[i].Score > v.TopTone.Score {
+			v.TopTone = &v.Tones[i]
+		}
+	}
 	for _, st := range moderation.Stances {
 		if prob, ok := c.Assessment.Scores.Stance[st]; ok {
 			v.Stances = append(v.Stances, stanceRow{Stance: st, P: prob, Top: st == v.Stance})
