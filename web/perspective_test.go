@@ -236,9 +236,13 @@ func TestPerspectiveAnalyzeResponse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := analyzeResponse{AttributeScores: map[string]perspectiveAttributeScores{}, Languages: []string{"en"}, ClientToken: "tok-1"}
+	// Requested languages are echoed as sent; without spanAnnotations each attribute has one
+	// span, the whole text (10 UTF-16 code units), as Perspective answers.
+	want := analyzeResponse{AttributeScores: map[string]perspectiveAttributeScores{}, Languages: []string{"EN-us"}, ClientToken: "tok-1"}
 	for name, head := range perspectiveAttributes {
-		want.AttributeScores[name] = perspectiveAttributeScores{SummaryScore: perspectiveScore{Value: a.Scores.Tone[head], Type: "PROBABILITY"}}
+		sc := perspectiveScore{Value: a.Scores.Tone[head], Type: "PROBABILITY"}
+		want.AttributeScores[name] = perspectiveAttributeScores{SummaryScore: sc,
+			SpanScores: []perspectiveSpanScore{{Begin: 0, End: 10, Score: sc}}}
 	}
 	if diff := cmp.Diff(want, resp); diff != "" {
 		t.Errorf("response (-want +got):\n%s", diff)
@@ -319,10 +323,13 @@ func TestPerspectiveSpanOffsets(t *testing.T) {
 	if !(tox[1].Score.Value > 0.8 && tox[0].Score.Value < 0.2) {
 		t.Errorf("the insult's sentence should carry the toxicity: %+v", tox)
 	}
-	// Without spanAnnotations there are no spans.
+	// Without spanAnnotations there is one span, the whole text with the summary score.
 	body2 := strings.Replace(string(body), `"spanAnnotations":true`, `"spanAnnotations":false`, 1)
-	if resp := f.analyze(body2); resp.AttributeScores["TOXICITY"].SpanScores != nil {
-		t.Errorf("spans without spanAnnotations: %+v", resp.AttributeScores["TOXICITY"].SpanScores)
+	resp = f.analyze(body2)
+	got := resp.AttributeScores["TOXICITY"]
+	if len(got.SpanScores) != 1 || got.SpanScores[0].Begin != 0 || got.SpanScores[0].End != len(utf16.Encode([]rune(text))) ||
+		got.SpanScores[0].Score != got.SummaryScore {
+		t.Errorf("spans without spanAnnotations: %+v, want the whole text with the summary score", got)
 	}
 }
 
@@ -349,12 +356,20 @@ type perspectiveErrorCase struct {
 	message string // a substring of the message
 }
 
+// errorTypes are the cases of TestPerspectiveErrors whose answer carries Perspective's
+// details[0].errorType, by name; every other case wants no details.
+var errorTypes = map[string]string{
+	"unsupported language": "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE", "one of two languages": "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+	"empty text": "COMMENT_EMPTY", "blank text": "COMMENT_EMPTY", "no comment": "COMMENT_EMPTY", "text too long": "COMMENT_TOO_LONG",
+	"suggest: empty text": "COMMENT_EMPTY", "suggest: language": "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+}
+
 func TestPerspectiveErrors(t *testing.T) {
 	f := newPerspectiveFixture(t, Options{})
 	ok := `{"comment":{"text":"hello"},"requestedAttributes":{"TOXICITY":{}},"languages":["en"]}`
 	analyze := "/comments:analyze?key=KEY"
 	suggest := "/comments:suggestscore?key=KEY"
-	long := `{"comment":{"text":"` + strings.Repeat("a", moderation.MaxCommentBytes+1) + `"},"requestedAttributes":{"TOXICITY":{}}}`
+	long := `{"comment":{"text":"` + strings.Repeat("a", perspectiveMaxTextBytes+1) + `"},"requestedAttributes":{"TOXICITY":{}}}`
 	cases := []perspectiveErrorCase{
 		{"no key", "/comments:analyze", ok, 403, "PERMISSION_DENIED", "The request is missing a valid API key."},
 		{"empty key", "/comments:analyze?key=", ok, 403, "PERMISSION_DENIED", "The request is missing a valid API key."},
@@ -375,7 +390,10 @@ func TestPerspectiveErrors(t *testing.T) {
 		{"empty text", analyze, `{"comment":{"text":""},"requestedAttributes":{"TOXICITY":{}}}`, 400, "INVALID_ARGUMENT", "Comment must be non-empty"},
 		{"blank text", analyze, `{"comment":{"text":" \n\t"},"requestedAttributes":{"TOXICITY":{}}}`, 400, "INVALID_ARGUMENT", "Comment must be non-empty"},
 		{"no comment", analyze, `{"requestedAttributes":{"TOXICITY":{}}}`, 400, "INVALID_ARGUMENT", "Comment must be non-empty"},
-		{"text too long", analyze, long, 400, "INVALID_ARGUMENT", "comment.text: is 20001 bytes long; the limit is 20000"},
+		{"text too long", analyze, long, 400, "INVALID_ARGUMENT", "Comment text too long: 20481 bytes; the limit is 20480"},
+		{"unrouted path", "/comments/x:analyze?key=KEY", ok, 404, "NOT_FOUND", "was not found on this server"},
+		{"unknown enum number", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{"scoreType":9}}}`,
+			400, "INVALID_ARGUMENT", "scoreType must be a string, not number"},
 		{"html", analyze, `{"comment":{"text":"<b>hi</b>","type":"HTML"},"requestedAttributes":{"TOXICITY":{}}}`,
 			400, "INVALID_ARGUMENT", `comment.type "HTML" is not supported`},
 		{"no attributes", analyze, `{"comment":{"text":"hi"}}`, 400, "INVALID_ARGUMENT", "requestedAttributes must name at least one attribute"},
@@ -391,8 +409,8 @@ func TestPerspectiveErrors(t *testing.T) {
 		{"invalid UTF-8", analyze, "{\"comment\":{\"text\":\"caf\xe9\"},\"requestedAttributes\":{\"TOXICITY\":{}}}", 400, "INVALID_ARGUMENT", "not valid UTF-8"},
 		{"unknown method", "/comments:classify?key=KEY", ok, 404, "NOT_FOUND", `no method "comments:classify"`},
 		{"suggest: no scores", suggest, `{"comment":{"text":"hi"}}`, 400, "INVALID_ARGUMENT", "attributeScores must suggest at least one score"},
-		{"suggest: no value", suggest, `{"comment":{"text":"hi"},"attributeScores":{"TOXICITY":{"summaryScore":{}}}}`,
-			400, "INVALID_ARGUMENT", "attributeScores.TOXICITY.summaryScore.value is required"},
+		{"suggest: no score", suggest, `{"comment":{"text":"hi"},"attributeScores":{"TOXICITY":{}}}`,
+			400, "INVALID_ARGUMENT", "attributeScores.TOXICITY needs a summaryScore or spanScores"},
 		{"suggest: value out of range", suggest, `{"comment":{"text":"hi"},"attributeScores":{"TOXICITY":{"summaryScore":{"value":2}}}}`,
 			400, "INVALID_ARGUMENT", "must be between 0 and 1, not 2"},
 		{"suggest: unknown attribute", suggest, `{"comment":{"text":"hi"},"attributeScores":{"RUDENESS":{"summaryScore":{"value":1}}}}`,
@@ -403,7 +421,7 @@ func TestPerspectiveErrors(t *testing.T) {
 		{"suggest: empty text", suggest, `{"comment":{"text":""},"attributeScores":{"TOXICITY":{"summaryScore":{"value":1}}}}`,
 			400, "INVALID_ARGUMENT", "Comment must be non-empty"},
 		{"suggest: language", suggest, `{"comment":{"text":"hola"},"languages":["es"],"attributeScores":{"TOXICITY":{"summaryScore":{"value":1}}}}`,
-			400, "INVALID_ARGUMENT", "request languages not supported: es"},
+			400, "INVALID_ARGUMENT", "Attribute TOXICITY does not support request languages: es"},
 		{"suggest: token too long", suggest, `{"comment":{"text":"hi"},"clientToken":"` + strings.Repeat("t", 501) +
 			`","attributeScores":{"TOXICITY":{"summaryScore":{"value":1}}}}`, 400, "INVALID_ARGUMENT", "clientToken: is 501 bytes long"},
 	}
@@ -431,8 +449,20 @@ func checkPerspectiveError(t *testing.T, w *httptest.ResponseRecorder, tc perspe
 		t.Fatalf("decode %s: %v", w.Body, err)
 	}
 	e, ok := body["error"]
-	if len(body) != 1 || !ok || len(e) != 3 {
-		t.Fatalf("body = %s, want {\"error\": {code, message, status}}", w.Body)
+	errorType := errorTypes[tc.name]
+	fields := 3
+	if errorType != "" {
+		fields = 4
+	}
+	if len(body) != 1 || !ok || len(e) != fields {
+		t.Fatalf("body = %s, want {\"error\": {code, message, status}} with details only for an errorType", w.Body)
+	}
+	if errorType != "" {
+		details, _ := e["details"].([]any)
+		d, _ := firstOf(details).(map[string]any)
+		if d["errorType"] != errorType || d["@type"] != perspectiveErrorInfoType {
+			t.Errorf("details = %v, want one with errorType %s", details, errorType)
+		}
 	}
 	if e["code"] != float64(tc.code) || e["status"] != tc.status {
 		t.Errorf("error = %v, want code %d status %s", e, tc.code, tc.status)
@@ -440,6 +470,14 @@ func checkPerspectiveError(t *testing.T, w *httptest.ResponseRecorder, tc perspe
 	if msg, _ := e["message"].(string); !strings.Contains(msg, tc.message) {
 		t.Errorf("message = %q, want it to contain %q", msg, tc.message)
 	}
+}
+
+// firstOf is a slice's first element, or nil.
+func firstOf(s []any) any {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[0]
 }
 
 func TestPerspectiveRevokedKey(t *testing.T) {
