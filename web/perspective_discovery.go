@@ -101,7 +101,7 @@ func discoveryDocument(root string) jsonObject {
 		"id": "commentanalyzer:v1alpha1", "name": "commentanalyzer", "version": "v1alpha1",
 		"title": "Perspective Comment Analyzer API (Tribune)", "protocol": "rest",
 		"description": "Tribune's Perspective-compatible comment analyzer: tone scores from a self-hosted model.",
-		"rootUrl": root, "servicePath": "", "baseUrl": root, "batchPath": "batch",
+		"rootUrl":     root, "servicePath": "", "baseUrl": root, "batchPath": "batch",
 		"parameters": jsonObject{
 			"key":         jsonObject{"type": "string", "location": "query", "description": "Tribune API key."},
 			"alt":         jsonObject{"type": "string", "location": "query", "default": "json", "enum": []string{"json"}, "description": "Data format for the response."},

@@ -40,7 +40,7 @@ func typedError(errorType, message string) error {
 // with errorType LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE, naming the attribute and the languages.
 func languageError(attribute string, langs []string) error {
 	return &perspectiveError{code: http.StatusBadRequest, status: "INVALID_ARGUMENT",
-		message: fmt.Sprintf("Attribute %s does not support request languages: %s", attribute, strings.Join(langs, ",")),
+		message:   fmt.Sprintf("Attribute %s does not support request languages: %s", attribute, strings.Join(langs, ",")),
 		errorType: "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
 		language:  &languageErrorDetail{DetectedLanguages: langs, Attribute: attribute}}
 }

@@ -1,0 +1,206 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"google.golang.org/api/commentanalyzer/v1alpha1"
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/option"
+
+	"github.com/tribune/tribune/moderation"
+)
+
+// Tests that drive the Perspective-compatible API with Perspective's own clients, against the
+// real server listening on a local port.
+
+// goClient is the official Go client pointed at a running Tribune.
+func goClient(t *testing.T, f *perspectiveFixture) *commentanalyzer.Service {
+	t.Helper()
+	ts := httptest.NewServer(f.srv.Handler())
+	t.Cleanup(ts.Close)
+	svc, err := commentanalyzer.NewService(context.Background(), option.WithEndpoint(ts.URL+"/"),
+		option.WithAPIKey(f.key), option.WithHTTPClient(ts.Client()))
+	if err != nil {
+		t.Fatalf("commentanalyzer.NewService: %v", err)
+	}
+	return svc
+}
+
+// withKey adds the API key the way option.WithAPIKey would (WithHTTPClient bypasses it).
+func withKey[T interface{ Do(...googleapi.CallOption) (R, error) }, R any](call T, key string) (R, error) {
+	return call.Do(googleapi.QueryParameter("key", key))
+}
+
+func TestGoClientAnalyze(t *testing.T) {
+	f := newPerspectiveFixture(t, Options{})
+	pol := moderation.DefaultPolicy()
+	pol.Languages = []string{"en", "de"}
+	if err := f.svc.SetPolicy(context.Background(), pol); err != nil {
+		t.Fatal(err)
+	}
+	c := goClient(t, f)
+	all := map[string]commentanalyzer.AttributeParameters{}
+	for name := range perspectiveAttributes {
+		all[name] = commentanalyzer.AttributeParameters{}
+	}
+	text := "Thanks for the article. You idiot."
+	t.Run("all attributes, default spans", func(t *testing.T) {
+		resp, err := withKey(c.Comments.Analyze(&commentanalyzer.AnalyzeCommentRequest{
+			Comment: &commentanalyzer.TextEntry{Text: text}, RequestedAttributes: all, Languages: []string{"en"}}), f.key)
+		if err != nil {
+			t.Fatalf("Analyze: %v", err)
+		}
+		if len(resp.AttributeScores) != len(perspectiveAttributes) {
+			t.Errorf("%d attributes, want %d", len(resp.AttributeScores), len(perspectiveAttributes))
+		}
+		tox := resp.AttributeScores["TOXICITY"]
+		if len(tox.SpanScores) != 1 || tox.SpanScores[0].Begin != 0 || tox.SpanScores[0].End != int64(len(text)) ||
+			tox.SpanScores[0].Score.Value != tox.SummaryScore.Value {
+			t.Errorf("TOXICITY spans = %+v, want the whole text", tox.SpanScores)
+		}
+	})
+	t.Run("span annotations", func(t *testing.T) {
+		resp, err := withKey(c.Comments.Analyze(&commentanalyzer.AnalyzeCommentRequest{
+			Comment: &commentanalyzer.TextEntry{Text: text}, SpanAnnotations: true,
+			RequestedAttributes: map[string]commentanalyzer.AttributeParameters{"TOXICITY": {ScoreType: "PROBABILITY"}}}), f.key)
+		if err != nil {
+			t.Fatalf("Analyze: %v", err)
+		}
+		if spans := resp.AttributeScores["TOXICITY"].SpanScores; len(spans) != 2 || spans[1].Begin != 24 {
+			t.Errorf("spans = %+v, want two sentences", spans)
+		}
+	})
+	t.Run("languages", func(t *testing.T) {
+		resp, err := withKey(c.Comments.Analyze(&commentanalyzer.AnalyzeCommentRequest{
+			Comment:             &commentanalyzer.TextEntry{Text: germanComment},
+			RequestedAttributes: map[string]commentanalyzer.AttributeParameters{"TOXICITY": {}}}), f.key)
+		if err != nil {
+			t.Fatalf("Analyze: %v", err)
+		}
+		if strings.Join(resp.Languages, ",") != "de" || strings.Join(resp.DetectedLanguages, ",") != "de" {
+			t.Errorf("languages %v detected %v, want de and de", resp.Languages, resp.DetectedLanguages)
+		}
+	})
+	errorTypeOf := func(err error) string {
+		var gerr *googleapi.Error
+		if !errors.As(err, &gerr) || gerr.Code != http.StatusBadRequest {
+			return "not a 400: " + err.Error()
+		}
+		for _, d := range gerr.Details {
+			if m, ok := d.(map[string]any); ok {
+				s, _ := m["errorType"].(string)
+				return s
+			}
+		}
+		return ""
+	}
+	for _, tc := range []struct {
+		name, want string
+		req        *commentanalyzer.AnalyzeCommentRequest
+	}{
+		{"unsupported language", "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE", &commentanalyzer.AnalyzeCommentRequest{
+			Comment: &commentanalyzer.TextEntry{Text: "Bonjour"}, Languages: []string{"fr"},
+			RequestedAttributes: map[string]commentanalyzer.AttributeParameters{"TOXICITY": {}}}},
+		{"empty comment", "COMMENT_EMPTY", &commentanalyzer.AnalyzeCommentRequest{
+			Comment: &commentanalyzer.TextEntry{}, RequestedAttributes: map[string]commentanalyzer.AttributeParameters{"TOXICITY": {}}}},
+		{"too long", "COMMENT_TOO_LONG", &commentanalyzer.AnalyzeCommentRequest{
+			Comment:             &commentanalyzer.TextEntry{Text: strings.Repeat("a", perspectiveMaxTextBytes+1)},
+			RequestedAttributes: map[string]commentanalyzer.AttributeParameters{"TOXICITY": {}}}},
+	} {
+		t.Run("error: "+tc.name, func(t *testing.T) {
+			_, err := withKey(c.Comments.Analyze(tc.req), f.key)
+			if got := errorTypeOf(err); got != tc.want {
+				t.Errorf("errorType = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestGoClientSuggestScore(t *testing.T) {
+	f := newPerspectiveFixture(t, Options{})
+	c := goClient(t, f)
+	for _, v := range []float64{0, 1} {
+		// A value of 0 is left out by the client ("summaryScore": {}), as proto3 does.
+		resp, err := withKey(c.Comments.Suggestscore(&commentanalyzer.SuggestCommentScoreRequest{
+			Comment:         &commentanalyzer.TextEntry{Text: fmt.Sprintf("A comment a moderator scored %v.", v)},
+			AttributeScores: map[string]commentanalyzer.AttributeScores{"TOXICITY": {SummaryScore: &commentanalyzer.Score{Value: v}}},
+			ClientToken:     "tok", Languages: []string{"en"}}), f.key)
+		if err != nil {
+			t.Fatalf("Suggestscore(%v): %v", v, err)
+		}
+		if resp.ClientToken != "tok" {
+			t.Errorf("clientToken = %q", resp.ClientToken)
+		}
+	}
+	if n := f.count("feedback"); n != 2 {
+		t.Errorf("feedback rows = %d, want 2", n)
+	}
+}
+
+// pythonWithClient finds a Python 3 that can import googleapiclient (Debian's
+// python3-googleapi installs it for the system interpreter).
+func pythonWithClient() string {
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if path, err := exec.LookPath(py); err == nil && exec.Command(path, "-c", "import googleapiclient.discovery").Run() == nil {
+			return path
+		}
+	}
+	return ""
+}
+
+// pythonSample builds the client from the discovery document, as Perspective's documented
+// Python sample does, and prints the analyze answer's toxicity and a suggestscore answer.
+const pythonSample = `
+import json, sys
+from googleapiclient import discovery
+url, key = sys.argv[1], sys.argv[2]
+client = discovery.build("commentanalyzer", "v1alpha1", developerKey=key,
+    discoveryServiceUrl=url + "/$discovery/rest?version=v1alpha1")
+resp = client.comments().analyze(body={"comment": {"text": "You idiot."},
+    "requestedAttributes": {"TOXICITY": {}}}).execute()
+sugg = client.comments().suggestscore(body={"comment": {"text": "You idiot."},
+    "attributeScores": {"TOXICITY": {"summaryScore": {"value": 1}}}, "clientToken": "py"}).execute()
+print(json.dumps({"toxicity": resp["attributeScores"]["TOXICITY"]["spanScores"][0]["score"]["value"],
+    "token": sugg["clientToken"]}))
+`
+
+func TestPythonClient(t *testing.T) {
+	py := pythonWithClient()
+	if py == "" {
+		t.Skip("skipping: no python3 with the googleapiclient module (install Debian's python3-googleapi)")
+	}
+	f := newPerspectiveFixture(t, Options{})
+	ts := httptest.NewServer(f.srv.Handler())
+	t.Cleanup(ts.Close)
+	script := filepath.Join(t.TempDir(), "sample.py")
+	if err := os.WriteFile(script, []byte(pythonSample), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, script, ts.URL, f.key)
+	// The client must reach the local server directly, whatever proxy the machine configures.
+	cmd.Env = append(os.Environ(), "no_proxy=127.0.0.1,localhost", "NO_PROXY=127.0.0.1,localhost")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("python client: %v\n%s", err, out)
+	}
+	var got struct {
+		Toxicity float64 `json:"toxicity"`
+		Token    string  `json:"token"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("decode %s: %v", out, err)
+	}
+	if got.Toxicity < 0.5 || got.Token != "py" {
+		t.Errorf("python client got %+v, want a high toxicity and token py", got)
+	}
+}
