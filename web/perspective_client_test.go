@@ -37,7 +37,9 @@ func goClient(t *testing.T, f *perspectiveFixture) *commentanalyzer.Service {
 }
 
 // withKey adds the API key the way option.WithAPIKey would (WithHTTPClient bypasses it).
-func withKey[T interface{ Do(...googleapi.CallOption) (R, error) }, R any](call T, key string) (R, error) {
+func withKey[T interface {
+	Do(...googleapi.CallOption) (R, error)
+}, R any](call T, key string) (R, error) {
 	return call.Do(googleapi.QueryParameter("key", key))
 }
 
@@ -134,11 +136,11 @@ func TestGoClientSuggestScore(t *testing.T) {
 		resp, err := withKey(c.Comments.Suggestscore(&commentanalyzer.SuggestCommentScoreRequest{
 			Comment:         &commentanalyzer.TextEntry{Text: fmt.Sprintf("A comment a moderator scored %v.", v)},
 			AttributeScores: map[string]commentanalyzer.AttributeScores{"TOXICITY": {SummaryScore: &commentanalyzer.Score{Value: v}}},
-			ClientToken:     "tok", Languages: []string{"en"}}), f.key)
+			ClientToken:     fmt.Sprint("tok", v), Languages: []string{"en"}}), f.key)
 		if err != nil {
 			t.Fatalf("Suggestscore(%v): %v", v, err)
 		}
-		if resp.ClientToken != "tok" {
+		if resp.ClientToken != fmt.Sprint("tok", v) {
 			t.Errorf("clientToken = %q", resp.ClientToken)
 		}
 	}
