@@ -242,6 +242,11 @@ func TestClientBodies(t *testing.T) {
 		{"Discourse plugin",
 			`{"comment":{"text":"You idiot."},"requestedAttributes":{"TOXICITY":{},"INSULT":{}},"doNotStore":true}`,
 			func(m map[string]any) any { return dig(m, "attributeScores", "INSULT", "summaryScore", "value") }},
+		{"Discourse plugin, severe toxicity",
+			`{"comment":{"text":"You idiot."},"requestedAttributes":{"SEVERE_TOXICITY":{}},"doNotStore":true}`,
+			func(m map[string]any) any {
+				return dig(m, "attributeScores", "SEVERE_TOXICITY", "summaryScore", "value")
+			}},
 		{"proto-JSON spelling",
 			`{"comment":{"text":"You idiot.","type":1},"requested_attributes":{"TOXICITY":{"score_type":1}},"span_annotations":false,"languages":["en","en-GB"]}`,
 			func(m map[string]any) any { return dig(m, "attributeScores", "TOXICITY", "summaryScore", "value") }},

@@ -105,6 +105,10 @@ func feedbackFromSuggestion(req suggestRequest, pol moderation.Policy) (moderati
 		if err != nil {
 			return moderation.Feedback{}, err
 		}
+		if head == severeToxicity {
+			return moderation.Feedback{}, invalidArgument("attributeScores.SEVERE_TOXICITY cannot be suggested: Tribune derives it " +
+				"from its other heads; suggest TOXICITY, IDENTITY_ATTACK or THREAT instead")
+		}
 		f.Scores[head] = v
 	}
 	return f, nil

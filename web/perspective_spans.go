@@ -172,7 +172,7 @@ func (s *Server) scoreSentences(c *gin.Context, text string) ([]sentenceScores, 
 func spanScoresFor(spans []sentenceScores, p attributePlan) []perspectiveSpanScore {
 	var out []perspectiveSpanScore
 	for _, sp := range spans {
-		v, ok := sp.tone[p.head]
+		v, ok := toneValue(sp.tone, p.head)
 		if !ok || v < p.threshold {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -230,7 +231,7 @@ func TestPerspectiveCoralAnalyze(t *testing.T) {
 func TestPerspectiveAnalyzeResponse(t *testing.T) {
 	f := newPerspectiveFixture(t, Options{})
 	resp := f.analyze(`{"comment":{"text":"You idiot.","type":"PLAIN_TEXT"},"languages":["EN-us"],` +
-		`"requestedAttributes":{"TOXICITY":{"scoreType":"PROBABILITY"},"INSULT":{},"THREAT":{},"IDENTITY_ATTACK":{},"PROFANITY":{}},` +
+		`"requestedAttributes":{"TOXICITY":{"scoreType":"PROBABILITY"},"SEVERE_TOXICITY":{},"INSULT":{},"THREAT":{},"IDENTITY_ATTACK":{},"PROFANITY":{}},` +
 		`"clientToken":"tok-1","communityId":"c","sessionId":"s","doNotStore":true,"context":{"entries":[{"text":"an article","type":"PLAIN_TEXT"}]}}`)
 	a, _, _, err := f.svc.Score(context.Background(), "You idiot.", "an article")
 	if err != nil {
@@ -240,7 +241,8 @@ func TestPerspectiveAnalyzeResponse(t *testing.T) {
 	// span, the whole text (10 UTF-16 code units), as Perspective answers.
 	want := analyzeResponse{AttributeScores: map[string]perspectiveAttributeScores{}, Languages: []string{"EN-us"}, ClientToken: "tok-1"}
 	for name, head := range perspectiveAttributes {
-		sc := perspectiveScore{Value: a.Scores.Tone[head], Type: "PROBABILITY"}
+		v, _ := toneValue(a.Scores.Tone, head)
+		sc := perspectiveScore{Value: v, Type: "PROBABILITY"}
 		want.AttributeScores[name] = perspectiveAttributeScores{SummaryScore: sc,
 			SpanScores: []perspectiveSpanScore{{Begin: 0, End: 10, Score: sc}}}
 	}
@@ -337,8 +339,9 @@ func TestPerspectiveDropUnsupportedAttributes(t *testing.T) {
 	f := newPerspectiveFixture(t, Options{})
 	resp := f.analyze(`{"comment":{"text":"hi"},"dropUnsupportedAttributes":true,` +
 		`"requestedAttributes":{"TOXICITY":{},"SEVERE_TOXICITY":{},"SPAM":{},"AFFINITY_EXPERIMENTAL":{}}}`)
-	if len(resp.AttributeScores) != 1 || resp.AttributeScores["TOXICITY"].SummaryScore.Type != "PROBABILITY" {
-		t.Errorf("attributeScores = %+v, want TOXICITY only", resp.AttributeScores)
+	if len(resp.AttributeScores) != 2 || resp.AttributeScores["TOXICITY"].SummaryScore.Type != "PROBABILITY" ||
+		resp.AttributeScores["SEVERE_TOXICITY"].SummaryScore.Type != "PROBABILITY" {
+		t.Errorf("attributeScores = %+v, want TOXICITY and SEVERE_TOXICITY only", resp.AttributeScores)
 	}
 	resp = f.analyze(`{"comment":{"text":"hi"},"dropUnsupportedAttributes":true,"languages":["fr"],"requestedAttributes":{"TOXICITY":{}}}`)
 	if len(resp.AttributeScores) != 0 {
@@ -379,8 +382,10 @@ func TestPerspectiveErrors(t *testing.T) {
 			400, "INVALID_ARGUMENT", "Unknown attribute TOXICTY"},
 		{"unknown attribute despite drop", analyze, `{"comment":{"text":"hi"},"dropUnsupportedAttributes":true,"requestedAttributes":{"BOGUS":{}}}`,
 			400, "INVALID_ARGUMENT", "Unknown attribute BOGUS"},
-		{"severe toxicity", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{},"SEVERE_TOXICITY":{}}}`,
-			400, "INVALID_ARGUMENT", "Attribute SEVERE_TOXICITY is not supported by Tribune"},
+		{"flirtation", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{},"FLIRTATION":{}}}`,
+			400, "INVALID_ARGUMENT", "Attribute FLIRTATION is not supported by Tribune"},
+		{"suggest: severe toxicity", suggest, `{"comment":{"text":"hi"},"attributeScores":{"SEVERE_TOXICITY":{"summaryScore":{"value":1}}}}`,
+			400, "INVALID_ARGUMENT", "SEVERE_TOXICITY cannot be suggested"},
 		{"experimental attribute", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY_EXPERIMENTAL":{}}}`,
 			400, "INVALID_ARGUMENT", "Attribute TOXICITY_EXPERIMENTAL is not supported by Tribune"},
 		{"unsupported language", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{}},"languages":["xx"]}`,
@@ -469,6 +474,28 @@ func checkPerspectiveError(t *testing.T, w *httptest.ResponseRecorder, tc perspe
 	}
 	if msg, _ := e["message"].(string); !strings.Contains(msg, tc.message) {
 		t.Errorf("message = %q, want it to contain %q", msg, tc.message)
+	}
+}
+
+func TestSevereToxicity(t *testing.T) {
+	tests := []struct {
+		name string
+		tone map[string]float64
+		want float64
+		ok   bool
+	}{
+		{"toxic and attacking a group", map[string]float64{"toxicity": 0.9, "identity_attack": 0.8, "threat": 0.1}, 0.72, true},
+		{"toxic and threatening", map[string]float64{"toxicity": 0.5, "identity_attack": 0.1, "threat": 0.6}, 0.3, true},
+		{"a plain insult is not severe", map[string]float64{"toxicity": 0.99, "insult": 0.99, "identity_attack": 0.01, "threat": 0.01}, 0.0099, true},
+		{"no toxicity head", map[string]float64{"insult": 0.5}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := toneValue(tt.tone, severeToxicity)
+			if ok != tt.ok || math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("severe toxicity = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
 	}
 }
 
