@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -356,4 +357,33 @@ func TestPerspectiveContextLimit(t *testing.T) {
 	}
 	w := f.post(endpoint+"/comments:analyze?key="+f.key, body(perspectiveMaxContextBytes+1))
 	checkPerspectiveError(t, w, perspectiveErrorCase{code: 400, status: "INVALID_ARGUMENT", message: "the limit is 1048576 bytes"})
+}
+
+// A client whose host is hard-coded (the npm client, Discourse; here the Go client with no
+// endpoint option) reaches Tribune when commentanalyzer.googleapis.com resolves to Tribune's
+// reverse proxy on the client's machine (README, "Clients with a hard-coded host"). The test
+// stands in for the name override with a dialer and for the proxy's certificate, which the
+// client would trust through its own CA store, with a test server's.
+func TestHardCodedHostThroughProxy(t *testing.T) {
+	f := newPerspectiveFixture(t, Options{})
+	ts := httptest.NewTLSServer(f.srv.Handler())
+	t.Cleanup(ts.Close)
+	tr := ts.Client().Transport.(*http.Transport).Clone()
+	tr.TLSClientConfig.InsecureSkipVerify = true // the test server's certificate names 127.0.0.1 only
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, ts.Listener.Addr().String())
+	}
+	c, err := commentanalyzer.NewService(context.Background(), option.WithHTTPClient(&http.Client{Transport: tr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := withKey(c.Comments.Analyze(&commentanalyzer.AnalyzeCommentRequest{
+		Comment:             &commentanalyzer.TextEntry{Text: "You idiot."},
+		RequestedAttributes: map[string]commentanalyzer.AttributeParameters{"TOXICITY": {}}}), f.key)
+	if err != nil {
+		t.Fatalf("Analyze through the default endpoint: %v", err)
+	}
+	if resp.AttributeScores["TOXICITY"].SummaryScore.Value < 0.5 {
+		t.Errorf("answer %+v, want a high toxicity", resp)
+	}
 }
