@@ -387,3 +387,30 @@ func TestHardCodedHostThroughProxy(t *testing.T) {
 		t.Errorf("answer %+v, want a high toxicity", resp)
 	}
 }
+
+// The calibration contract: a Perspective score is the number the site's policy compares with
+// its thresholds (after the site's priors), the same as /api/v1/score reports, so a threshold
+// set in a Perspective client and the dashboard's hold threshold mean the same thing.
+func TestPerspectiveScoresAreThePolicyScores(t *testing.T) {
+	f := newPerspectiveFixture(t, Options{})
+	pol := moderation.DefaultPolicy()
+	pol.Priors = map[string]float64{"toxicity": 0.05}
+	if err := f.svc.SetPolicy(context.Background(), pol); err != nil {
+		t.Fatal(err)
+	}
+	api := &fixture{t: t, srv: f.srv, key: f.key}
+	for _, text := range []string{"ok", "Thanks for the article.", "You idiot.", "Thanks for the article. You idiot."} {
+		t.Run(text, func(t *testing.T) {
+			body, _ := json.Marshal(map[string]any{"comment": map[string]string{"text": text},
+				"requestedAttributes": map[string]any{"TOXICITY": map[string]any{}, "INSULT": map[string]any{}}, "languages": []string{"en"}})
+			resp := f.analyze(string(body))
+			var sc scoreResponse
+			api.doJSON(http.MethodPost, "/api/v1/score", f.key, map[string]any{"text": text}, http.StatusOK, &sc)
+			for name, head := range map[string]string{"TOXICITY": "toxicity", "INSULT": "insult"} {
+				if got, want := resp.AttributeScores[name].SummaryScore.Value, sc.Scores.Tone[head]; got != want {
+					t.Errorf("%s = %v, want /api/v1/score's %s %v", name, got, head, want)
+				}
+			}
+		})
+	}
+}
