@@ -414,3 +414,22 @@ func TestPerspectiveScoresAreThePolicyScores(t *testing.T) {
 		})
 	}
 }
+
+func TestPerspectiveLeniencyAndDetectedLanguage(t *testing.T) {
+	f := newPerspectiveFixture(t, Options{})
+	// Under the default policy (English only), a German comment sent without languages is
+	// refused as Perspective refuses an unsupported language, naming the detected language.
+	w := f.post(endpoint+"/comments:analyze?key="+f.key, `{"comment":{"text":"`+germanComment+`"},"requestedAttributes":{"TOXICITY":{}}}`)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"languageNotSupportedByAttributeError":{"detectedLanguages":["de"],"attribute":"TOXICITY"}`) {
+		t.Errorf("German without languages = %d %s, want LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE for de", w.Code, w.Body)
+	}
+	// A suggestion with only span scores counts as its highest span score.
+	w = f.post(endpoint+"/comments:suggestscore?key="+f.key, `{"comment":{"text":"Fine. You idiot."},"attribute_scores":{"INSULT":`+
+		`{"span_scores":[{"begin":0,"end":5,"score":{"value":0}},{"begin":6,"end":16,"score":{"value":1,"type":1}}]}}}`)
+	if w.Code != http.StatusOK {
+		t.Fatalf("span-only suggestion = %d %s", w.Code, w.Body)
+	}
+	if got := f.exported(true); got["Fine. You idiot."]["insult"] != 1 {
+		t.Errorf("exported = %v, want insult 1", got)
+	}
+}
