@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -75,6 +76,12 @@ func TestScoreLanguage(t *testing.T) {
 
 func TestPerspectiveDetectedLanguages(t *testing.T) {
 	f := newPerspectiveFixture(t, Options{})
+	// The site trusts the model on German too: German comments are scored, not refused.
+	pol := moderation.DefaultPolicy()
+	pol.Languages = []string{"en", "de"}
+	if err := f.svc.SetPolicy(context.Background(), pol); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, body    string
 		wantLanguages []string
@@ -86,6 +93,9 @@ func TestPerspectiveDetectedLanguages(t *testing.T) {
 		{"German with English requested",
 			`{"comment":{"text":"` + germanComment + `"},"requestedAttributes":{"TOXICITY":{}},"languages":["en"]}`,
 			[]string{"en"}, []string{"de"}},
+		{"German requested, echoed as sent",
+			`{"comment":{"text":"` + germanComment + `"},"requestedAttributes":{"TOXICITY":{}},"languages":["de-DE"]}`,
+			[]string{"de-DE"}, []string{"de"}},
 		{"undetermined without languages",
 			`{"comment":{"text":"Thanks for the article."},"requestedAttributes":{"TOXICITY":{}}}`,
 			[]string{"en"}, nil},

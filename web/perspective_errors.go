@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -15,6 +17,11 @@ type perspectiveError struct {
 	code    int
 	status  string
 	message string
+	// errorType is Perspective's own error kind (COMMENT_EMPTY, …), sent in the body's
+	// details, which clients branch on; "" sends no details.
+	errorType string
+	// language is set for LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE.
+	language *languageErrorDetail
 }
 
 func (e *perspectiveError) Error() string { return e.message }
@@ -22,6 +29,20 @@ func (e *perspectiveError) Error() string { return e.message }
 // perspectiveErr returns a *perspectiveError.
 func perspectiveErr(code int, status, message string) error {
 	return &perspectiveError{code: code, status: status, message: message}
+}
+
+// typedError is a 400 INVALID_ARGUMENT carrying Perspective's errorType.
+func typedError(errorType, message string) error {
+	return &perspectiveError{code: http.StatusBadRequest, status: "INVALID_ARGUMENT", message: message, errorType: errorType}
+}
+
+// languageError is Perspective's answer to a language an attribute does not support: 400
+// with errorType LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE, naming the attribute and the languages.
+func languageError(attribute string, langs []string) error {
+	return &perspectiveError{code: http.StatusBadRequest, status: "INVALID_ARGUMENT",
+		message:   fmt.Sprintf("Attribute %s does not support request languages: %s", attribute, strings.Join(langs, ",")),
+		errorType: "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+		language:  &languageErrorDetail{DetectedLanguages: langs, Attribute: attribute}}
 }
 
 // invalidArgument is the 400 INVALID_ARGUMENT Perspective answers to every bad request.
@@ -49,8 +70,12 @@ var grpcStatus = map[int]string{
 func (s *Server) perspectiveFail(c *gin.Context, err error) {
 	var pe *perspectiveError
 	if errors.As(err, &pe) {
-		c.AbortWithStatusJSON(pe.code, perspectiveErrorBody{Error: perspectiveErrorDetail{
-			Code: pe.code, Message: pe.message, Status: pe.status}})
+		body := perspectiveErrorBody{Error: perspectiveErrorDetail{Code: pe.code, Message: pe.message, Status: pe.status}}
+		if pe.errorType != "" {
+			body.Error.Details = []perspectiveErrorInfo{{Type: perspectiveErrorInfoType, ErrorType: pe.errorType,
+				LanguageNotSupported: pe.language}}
+		}
+		c.AbortWithStatusJSON(pe.code, body)
 		return
 	}
 	for _, row := range errorTable {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -37,7 +38,7 @@ func (s *Server) perspectiveSuggest(c *gin.Context) {
 		s.perspectiveFail(c, err)
 		return
 	}
-	f, err := feedbackFromSuggestion(req)
+	f, err := feedbackFromSuggestion(req, s.svc.Policy())
 	if err != nil {
 		s.perspectiveFail(c, err)
 		return
@@ -52,9 +53,18 @@ func (s *Server) perspectiveSuggest(c *gin.Context) {
 	c.JSON(http.StatusOK, suggestResponse{ClientToken: req.ClientToken, RequestedLanguages: req.Languages})
 }
 
+// firstSuggested names the attribute a language error is about: the first suggested one.
+func firstSuggested(scores map[string]suggestedScore) string {
+	names := slices.Sorted(maps.Keys(scores))
+	if len(names) == 0 {
+		return "TOXICITY"
+	}
+	return names[0]
+}
+
 // feedbackFromSuggestion translates Perspective's names into the domain's: attributes to tone
 // heads, Coral's statuses to a verdict. Value ranges and sizes are the domain's checks.
-func feedbackFromSuggestion(req suggestRequest) (moderation.Feedback, error) {
+func feedbackFromSuggestion(req suggestRequest, pol moderation.Policy) (moderation.Feedback, error) {
 	if err := checkPerspectiveComment(req.Comment); err != nil {
 		return moderation.Feedback{}, err
 	}
@@ -62,9 +72,8 @@ func feedbackFromSuggestion(req suggestRequest) (moderation.Feedback, error) {
 		return moderation.Feedback{}, invalidArgument(
 			`attributeScores must suggest at least one score, e.g. {"TOXICITY": {"summaryScore": {"value": 1}}}`)
 	}
-	if bad := unsupportedLanguages(req.Languages); len(bad) > 0 {
-		return moderation.Feedback{}, invalidArgument(fmt.Sprintf(
-			"Tribune learns from English comments only; request languages not supported: %s", strings.Join(bad, ",")))
+	if bad := unsupportedLanguages(req.Languages, pol); len(bad) > 0 {
+		return moderation.Feedback{}, languageError(firstSuggested(req.AttributeScores), bad)
 	}
 	f := moderation.Feedback{Text: req.Comment.Text, Context: req.Context.text(), Scores: map[string]float64{},
 		CommunityID: req.CommunityID, ClientToken: req.ClientToken}
@@ -74,11 +83,10 @@ func feedbackFromSuggestion(req suggestRequest) (moderation.Feedback, error) {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		sc := req.AttributeScores[name]
-		if sc.SummaryScore == nil || sc.SummaryScore.Value == nil {
-			return moderation.Feedback{}, invalidArgument(fmt.Sprintf("attributeScores.%s.summaryScore.value is required", name))
+		v, ok := req.AttributeScores[name].value()
+		if !ok {
+			return moderation.Feedback{}, invalidArgument(fmt.Sprintf("attributeScores.%s needs a summaryScore or spanScores", name))
 		}
-		v := *sc.SummaryScore.Value
 		if math.IsNaN(v) || v < 0 || v > 1 {
 			return moderation.Feedback{}, invalidArgument(fmt.Sprintf(
 				"attributeScores.%s.summaryScore.value must be between 0 and 1, not %v", name, v))
@@ -96,6 +104,10 @@ func feedbackFromSuggestion(req suggestRequest) (moderation.Feedback, error) {
 		head, err := perspectiveHead(name)
 		if err != nil {
 			return moderation.Feedback{}, err
+		}
+		if head == severeToxicity {
+			return moderation.Feedback{}, invalidArgument("attributeScores.SEVERE_TOXICITY cannot be suggested: Tribune derives it " +
+				"from its other heads; suggest TOXICITY, IDENTITY_ATTACK or THREAT instead")
 		}
 		f.Scores[head] = v
 	}

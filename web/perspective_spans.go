@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
 )
 
 // byteSpan is a half-open range of byte offsets into a text.
@@ -126,12 +128,27 @@ func groupSpans(spans []byteSpan, max int) []byteSpan {
 	return out
 }
 
+// capSpans cuts every span longer than n bytes (possible only in a comment longer than the
+// service reads at once, see assessComment) at character boundaries, so each can be scored.
+func capSpans(text string, spans []byteSpan, n int) []byteSpan {
+	out := spans[:0:0]
+	for _, sp := range spans {
+		for sp.end-sp.start > n {
+			cut := sp.start + len(cutUTF8(text[sp.start:], n))
+			out = append(out, byteSpan{sp.start, cut})
+			sp.start = cut
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
 // scoreSentences scores each sentence of text separately, as Perspective's span scores do.
 // Span scores are tone scores, which read the comment alone, so the context is not scored
 // again for every sentence; the sentences are scored without explanations, and the loop stops
 // when the request's context ends (client gone or request timeout).
 func (s *Server) scoreSentences(c *gin.Context, text string) ([]sentenceScores, error) {
-	spans := groupSpans(sentences(text), maxSpans)
+	spans := capSpans(text, groupSpans(sentences(text), maxSpans), moderation.MaxCommentBytes)
 	offsets := make([]int, 0, 2*len(spans))
 	texts := make([]string, 0, len(spans))
 	for _, sp := range spans {
@@ -155,7 +172,7 @@ func (s *Server) scoreSentences(c *gin.Context, text string) ([]sentenceScores, 
 func spanScoresFor(spans []sentenceScores, p attributePlan) []perspectiveSpanScore {
 	var out []perspectiveSpanScore
 	for _, sp := range spans {
-		v, ok := sp.tone[p.head]
+		v, ok := toneValue(sp.tone, p.head)
 		if !ok || v < p.threshold {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -230,15 +231,20 @@ func TestPerspectiveCoralAnalyze(t *testing.T) {
 func TestPerspectiveAnalyzeResponse(t *testing.T) {
 	f := newPerspectiveFixture(t, Options{})
 	resp := f.analyze(`{"comment":{"text":"You idiot.","type":"PLAIN_TEXT"},"languages":["EN-us"],` +
-		`"requestedAttributes":{"TOXICITY":{"scoreType":"PROBABILITY"},"INSULT":{},"THREAT":{},"IDENTITY_ATTACK":{},"PROFANITY":{}},` +
+		`"requestedAttributes":{"TOXICITY":{"scoreType":"PROBABILITY"},"SEVERE_TOXICITY":{},"INSULT":{},"THREAT":{},"IDENTITY_ATTACK":{},"PROFANITY":{}},` +
 		`"clientToken":"tok-1","communityId":"c","sessionId":"s","doNotStore":true,"context":{"entries":[{"text":"an article","type":"PLAIN_TEXT"}]}}`)
 	a, _, _, err := f.svc.Score(context.Background(), "You idiot.", "an article")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := analyzeResponse{AttributeScores: map[string]perspectiveAttributeScores{}, Languages: []string{"en"}, ClientToken: "tok-1"}
+	// Requested languages are echoed as sent; without spanAnnotations each attribute has one
+	// span, the whole text (10 UTF-16 code units), as Perspective answers.
+	want := analyzeResponse{AttributeScores: map[string]perspectiveAttributeScores{}, Languages: []string{"EN-us"}, ClientToken: "tok-1"}
 	for name, head := range perspectiveAttributes {
-		want.AttributeScores[name] = perspectiveAttributeScores{SummaryScore: perspectiveScore{Value: a.Scores.Tone[head], Type: "PROBABILITY"}}
+		v, _ := toneValue(a.Scores.Tone, head)
+		sc := perspectiveScore{Value: v, Type: "PROBABILITY"}
+		want.AttributeScores[name] = perspectiveAttributeScores{SummaryScore: sc,
+			SpanScores: []perspectiveSpanScore{{Begin: 0, End: 10, Score: sc}}}
 	}
 	if diff := cmp.Diff(want, resp); diff != "" {
 		t.Errorf("response (-want +got):\n%s", diff)
@@ -319,10 +325,13 @@ func TestPerspectiveSpanOffsets(t *testing.T) {
 	if !(tox[1].Score.Value > 0.8 && tox[0].Score.Value < 0.2) {
 		t.Errorf("the insult's sentence should carry the toxicity: %+v", tox)
 	}
-	// Without spanAnnotations there are no spans.
+	// Without spanAnnotations there is one span, the whole text with the summary score.
 	body2 := strings.Replace(string(body), `"spanAnnotations":true`, `"spanAnnotations":false`, 1)
-	if resp := f.analyze(body2); resp.AttributeScores["TOXICITY"].SpanScores != nil {
-		t.Errorf("spans without spanAnnotations: %+v", resp.AttributeScores["TOXICITY"].SpanScores)
+	resp = f.analyze(body2)
+	got := resp.AttributeScores["TOXICITY"]
+	if len(got.SpanScores) != 1 || got.SpanScores[0].Begin != 0 || got.SpanScores[0].End != len(utf16.Encode([]rune(text))) ||
+		got.SpanScores[0].Score != got.SummaryScore {
+		t.Errorf("spans without spanAnnotations: %+v, want the whole text with the summary score", got)
 	}
 }
 
@@ -330,8 +339,9 @@ func TestPerspectiveDropUnsupportedAttributes(t *testing.T) {
 	f := newPerspectiveFixture(t, Options{})
 	resp := f.analyze(`{"comment":{"text":"hi"},"dropUnsupportedAttributes":true,` +
 		`"requestedAttributes":{"TOXICITY":{},"SEVERE_TOXICITY":{},"SPAM":{},"AFFINITY_EXPERIMENTAL":{}}}`)
-	if len(resp.AttributeScores) != 1 || resp.AttributeScores["TOXICITY"].SummaryScore.Type != "PROBABILITY" {
-		t.Errorf("attributeScores = %+v, want TOXICITY only", resp.AttributeScores)
+	if len(resp.AttributeScores) != 2 || resp.AttributeScores["TOXICITY"].SummaryScore.Type != "PROBABILITY" ||
+		resp.AttributeScores["SEVERE_TOXICITY"].SummaryScore.Type != "PROBABILITY" {
+		t.Errorf("attributeScores = %+v, want TOXICITY and SEVERE_TOXICITY only", resp.AttributeScores)
 	}
 	resp = f.analyze(`{"comment":{"text":"hi"},"dropUnsupportedAttributes":true,"languages":["fr"],"requestedAttributes":{"TOXICITY":{}}}`)
 	if len(resp.AttributeScores) != 0 {
@@ -349,12 +359,20 @@ type perspectiveErrorCase struct {
 	message string // a substring of the message
 }
 
+// errorTypes are the cases of TestPerspectiveErrors whose answer carries Perspective's
+// details[0].errorType, by name; every other case wants no details.
+var errorTypes = map[string]string{
+	"unsupported language": "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE", "one of two languages": "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+	"empty text": "COMMENT_EMPTY", "blank text": "COMMENT_EMPTY", "no comment": "COMMENT_EMPTY", "text too long": "COMMENT_TOO_LONG",
+	"suggest: empty text": "COMMENT_EMPTY", "suggest: language": "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE",
+}
+
 func TestPerspectiveErrors(t *testing.T) {
 	f := newPerspectiveFixture(t, Options{})
 	ok := `{"comment":{"text":"hello"},"requestedAttributes":{"TOXICITY":{}},"languages":["en"]}`
 	analyze := "/comments:analyze?key=KEY"
 	suggest := "/comments:suggestscore?key=KEY"
-	long := `{"comment":{"text":"` + strings.Repeat("a", moderation.MaxCommentBytes+1) + `"},"requestedAttributes":{"TOXICITY":{}}}`
+	long := `{"comment":{"text":"` + strings.Repeat("a", perspectiveMaxTextBytes+1) + `"},"requestedAttributes":{"TOXICITY":{}}}`
 	cases := []perspectiveErrorCase{
 		{"no key", "/comments:analyze", ok, 403, "PERMISSION_DENIED", "The request is missing a valid API key."},
 		{"empty key", "/comments:analyze?key=", ok, 403, "PERMISSION_DENIED", "The request is missing a valid API key."},
@@ -364,8 +382,10 @@ func TestPerspectiveErrors(t *testing.T) {
 			400, "INVALID_ARGUMENT", "Unknown attribute TOXICTY"},
 		{"unknown attribute despite drop", analyze, `{"comment":{"text":"hi"},"dropUnsupportedAttributes":true,"requestedAttributes":{"BOGUS":{}}}`,
 			400, "INVALID_ARGUMENT", "Unknown attribute BOGUS"},
-		{"severe toxicity", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{},"SEVERE_TOXICITY":{}}}`,
-			400, "INVALID_ARGUMENT", "Attribute SEVERE_TOXICITY is not supported by Tribune"},
+		{"flirtation", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{},"FLIRTATION":{}}}`,
+			400, "INVALID_ARGUMENT", "Attribute FLIRTATION is not supported by Tribune"},
+		{"suggest: severe toxicity", suggest, `{"comment":{"text":"hi"},"attributeScores":{"SEVERE_TOXICITY":{"summaryScore":{"value":1}}}}`,
+			400, "INVALID_ARGUMENT", "SEVERE_TOXICITY cannot be suggested"},
 		{"experimental attribute", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY_EXPERIMENTAL":{}}}`,
 			400, "INVALID_ARGUMENT", "Attribute TOXICITY_EXPERIMENTAL is not supported by Tribune"},
 		{"unsupported language", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{}},"languages":["xx"]}`,
@@ -375,7 +395,10 @@ func TestPerspectiveErrors(t *testing.T) {
 		{"empty text", analyze, `{"comment":{"text":""},"requestedAttributes":{"TOXICITY":{}}}`, 400, "INVALID_ARGUMENT", "Comment must be non-empty"},
 		{"blank text", analyze, `{"comment":{"text":" \n\t"},"requestedAttributes":{"TOXICITY":{}}}`, 400, "INVALID_ARGUMENT", "Comment must be non-empty"},
 		{"no comment", analyze, `{"requestedAttributes":{"TOXICITY":{}}}`, 400, "INVALID_ARGUMENT", "Comment must be non-empty"},
-		{"text too long", analyze, long, 400, "INVALID_ARGUMENT", "comment.text: is 20001 bytes long; the limit is 20000"},
+		{"text too long", analyze, long, 400, "INVALID_ARGUMENT", "Comment text too long: 20481 bytes; the limit is 20480"},
+		{"unrouted path", "/comments/x:analyze?key=KEY", ok, 404, "NOT_FOUND", "was not found on this server"},
+		{"unknown enum number", analyze, `{"comment":{"text":"hi"},"requestedAttributes":{"TOXICITY":{"scoreType":9}}}`,
+			400, "INVALID_ARGUMENT", "scoreType must be a string, not number"},
 		{"html", analyze, `{"comment":{"text":"<b>hi</b>","type":"HTML"},"requestedAttributes":{"TOXICITY":{}}}`,
 			400, "INVALID_ARGUMENT", `comment.type "HTML" is not supported`},
 		{"no attributes", analyze, `{"comment":{"text":"hi"}}`, 400, "INVALID_ARGUMENT", "requestedAttributes must name at least one attribute"},
@@ -391,8 +414,8 @@ func TestPerspectiveErrors(t *testing.T) {
 		{"invalid UTF-8", analyze, "{\"comment\":{\"text\":\"caf\xe9\"},\"requestedAttributes\":{\"TOXICITY\":{}}}", 400, "INVALID_ARGUMENT", "not valid UTF-8"},
 		{"unknown method", "/comments:classify?key=KEY", ok, 404, "NOT_FOUND", `no method "comments:classify"`},
 		{"suggest: no scores", suggest, `{"comment":{"text":"hi"}}`, 400, "INVALID_ARGUMENT", "attributeScores must suggest at least one score"},
-		{"suggest: no value", suggest, `{"comment":{"text":"hi"},"attributeScores":{"TOXICITY":{"summaryScore":{}}}}`,
-			400, "INVALID_ARGUMENT", "attributeScores.TOXICITY.summaryScore.value is required"},
+		{"suggest: no score", suggest, `{"comment":{"text":"hi"},"attributeScores":{"TOXICITY":{}}}`,
+			400, "INVALID_ARGUMENT", "attributeScores.TOXICITY needs a summaryScore or spanScores"},
 		{"suggest: value out of range", suggest, `{"comment":{"text":"hi"},"attributeScores":{"TOXICITY":{"summaryScore":{"value":2}}}}`,
 			400, "INVALID_ARGUMENT", "must be between 0 and 1, not 2"},
 		{"suggest: unknown attribute", suggest, `{"comment":{"text":"hi"},"attributeScores":{"RUDENESS":{"summaryScore":{"value":1}}}}`,
@@ -403,7 +426,7 @@ func TestPerspectiveErrors(t *testing.T) {
 		{"suggest: empty text", suggest, `{"comment":{"text":""},"attributeScores":{"TOXICITY":{"summaryScore":{"value":1}}}}`,
 			400, "INVALID_ARGUMENT", "Comment must be non-empty"},
 		{"suggest: language", suggest, `{"comment":{"text":"hola"},"languages":["es"],"attributeScores":{"TOXICITY":{"summaryScore":{"value":1}}}}`,
-			400, "INVALID_ARGUMENT", "request languages not supported: es"},
+			400, "INVALID_ARGUMENT", "Attribute TOXICITY does not support request languages: es"},
 		{"suggest: token too long", suggest, `{"comment":{"text":"hi"},"clientToken":"` + strings.Repeat("t", 501) +
 			`","attributeScores":{"TOXICITY":{"summaryScore":{"value":1}}}}`, 400, "INVALID_ARGUMENT", "clientToken: is 501 bytes long"},
 	}
@@ -431,8 +454,20 @@ func checkPerspectiveError(t *testing.T, w *httptest.ResponseRecorder, tc perspe
 		t.Fatalf("decode %s: %v", w.Body, err)
 	}
 	e, ok := body["error"]
-	if len(body) != 1 || !ok || len(e) != 3 {
-		t.Fatalf("body = %s, want {\"error\": {code, message, status}}", w.Body)
+	errorType := errorTypes[tc.name]
+	fields := 3
+	if errorType != "" {
+		fields = 4
+	}
+	if len(body) != 1 || !ok || len(e) != fields {
+		t.Fatalf("body = %s, want {\"error\": {code, message, status}} with details only for an errorType", w.Body)
+	}
+	if errorType != "" {
+		details, _ := e["details"].([]any)
+		d, _ := firstOf(details).(map[string]any)
+		if d["errorType"] != errorType || d["@type"] != perspectiveErrorInfoType {
+			t.Errorf("details = %v, want one with errorType %s", details, errorType)
+		}
 	}
 	if e["code"] != float64(tc.code) || e["status"] != tc.status {
 		t.Errorf("error = %v, want code %d status %s", e, tc.code, tc.status)
@@ -440,6 +475,36 @@ func checkPerspectiveError(t *testing.T, w *httptest.ResponseRecorder, tc perspe
 	if msg, _ := e["message"].(string); !strings.Contains(msg, tc.message) {
 		t.Errorf("message = %q, want it to contain %q", msg, tc.message)
 	}
+}
+
+func TestSevereToxicity(t *testing.T) {
+	tests := []struct {
+		name string
+		tone map[string]float64
+		want float64
+		ok   bool
+	}{
+		{"toxic and attacking a group", map[string]float64{"toxicity": 0.9, "identity_attack": 0.8, "threat": 0.1}, 0.72, true},
+		{"toxic and threatening", map[string]float64{"toxicity": 0.5, "identity_attack": 0.1, "threat": 0.6}, 0.3, true},
+		{"a plain insult is not severe", map[string]float64{"toxicity": 0.99, "insult": 0.99, "identity_attack": 0.01, "threat": 0.01}, 0.0099, true},
+		{"no toxicity head", map[string]float64{"insult": 0.5}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := toneValue(tt.tone, severeToxicity)
+			if ok != tt.ok || math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("severe toxicity = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+// firstOf is a slice's first element, or nil.
+func firstOf(s []any) any {
+	if len(s) == 0 {
+		return nil
+	}
+	return s[0]
 }
 
 func TestPerspectiveRevokedKey(t *testing.T) {

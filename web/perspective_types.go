@@ -88,18 +88,38 @@ type perspectiveAttributeScores struct {
 // analyzeResponse is the answer to comments:analyze (AnalyzeCommentResponse).
 // DetectedLanguages is left out when the text is too short to tell its language.
 type analyzeResponse struct {
-	AttributeScores   map[string]perspectiveAttributeScores `json:"attributeScores"`
+	AttributeScores   map[string]perspectiveAttributeScores `json:"attributeScores,omitempty"`
 	Languages         []string                              `json:"languages"`
 	DetectedLanguages []string                              `json:"detectedLanguages,omitempty"`
 	ClientToken       string                                `json:"clientToken,omitempty"`
 }
 
-// suggestedScore is a suggested summary score. Value is a pointer so that a missing value is
-// told apart from 0 (a client suggesting "not toxic").
+// suggestedValue is a suggested Score. proto3 leaves a zero value out, so "summaryScore": {}
+// (what the official Go client sends for a "not toxic" suggestion) means 0.
+type suggestedValue struct {
+	Value float64 `json:"value"`
+}
+
+// suggestedScore is one attribute's suggestion: a summary score, span scores, or both.
 type suggestedScore struct {
-	SummaryScore *struct {
-		Value *float64 `json:"value"`
-	} `json:"summaryScore"`
+	SummaryScore *suggestedValue `json:"summaryScore"`
+	SpanScores   []struct {
+		Score *suggestedValue `json:"score"`
+	} `json:"spanScores"`
+}
+
+// value is the suggested score: the summary's, or with only span scores their highest (a
+// comment is as toxic as its worst part). ok is false when neither was sent.
+func (s suggestedScore) value() (v float64, ok bool) {
+	if s.SummaryScore != nil {
+		return s.SummaryScore.Value, true
+	}
+	for _, sp := range s.SpanScores {
+		if sp.Score != nil && (!ok || sp.Score.Value > v) {
+			v, ok = sp.Score.Value, true
+		}
+	}
+	return v, ok
 }
 
 // suggestRequest is the body of POST /v1alpha1/comments:suggestscore
@@ -127,7 +147,25 @@ type perspectiveErrorBody struct {
 }
 
 type perspectiveErrorDetail struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-	Status  string `json:"status"`
+	Code    int                    `json:"code"`
+	Message string                 `json:"message"`
+	Status  string                 `json:"status"`
+	Details []perspectiveErrorInfo `json:"details,omitempty"`
+}
+
+// perspectiveErrorInfoType is the @type Perspective gives its error details.
+const perspectiveErrorInfoType = "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"
+
+// perspectiveErrorInfo is one entry of an error's details: Perspective's errorType, which
+// clients branch on, and for a language error the attribute and languages concerned.
+type perspectiveErrorInfo struct {
+	Type                 string               `json:"@type"`
+	ErrorType            string               `json:"errorType"`
+	LanguageNotSupported *languageErrorDetail `json:"languageNotSupportedByAttributeError,omitempty"`
+}
+
+// languageErrorDetail names the attribute that does not support the languages.
+type languageErrorDetail struct {
+	DetectedLanguages []string `json:"detectedLanguages"`
+	Attribute         string   `json:"attribute"`
 }

@@ -10,8 +10,20 @@ import (
 // Perspective-compatible API get groups of their own here, beside it, not under it.
 func (s *Server) routes() {
 	e := s.engine
-	e.NoRoute(func(c *gin.Context) { s.fail(c, errRouteNotFound) })
-	e.NoMethod(func(c *gin.Context) { s.fail(c, errMethodNotAllowed) })
+	e.NoRoute(func(c *gin.Context) {
+		if isPerspectivePath(c.Request.URL.Path) {
+			s.perspectiveNoRoute(c)
+			return
+		}
+		s.fail(c, errRouteNotFound)
+	})
+	e.NoMethod(func(c *gin.Context) {
+		if isPerspectivePath(c.Request.URL.Path) {
+			s.perspectiveNoRoute(c)
+			return
+		}
+		s.fail(c, errMethodNotAllowed)
+	})
 
 	e.GET("/healthz", s.health)
 	if s.opts.Metrics != nil {
@@ -41,7 +53,7 @@ func (s *Server) routes() {
 	mod.DELETE("/queue/claims/:id", s.release)
 	mod.POST("/comments/:id/decision", s.decide)
 
-	s.perspectiveRoutes() // POST /v1alpha1/comments:analyze, comments:suggestscore
+	s.perspectiveRoutes() // POST /v1alpha1/comments:analyze, comments:suggestscore; GET /$discovery/rest
 
 	s.dashboardRoutes()
 }

@@ -63,6 +63,9 @@ type Options struct {
 	// RequestTimeout bounds the work of one request: its context is cancelled after it, and
 	// scoring loops stop. 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// CORSOrigins are the origins (like https://talk.example.org) whose pages may call the
+	// Perspective-compatible API from a browser; "*" allows every origin. None by default.
+	CORSOrigins []string
 	// SecureCookies marks the dashboard's cookies Secure even on plain HTTP requests, for a
 	// server behind a TLS-terminating proxy (requests that arrive over TLS always get it).
 	SecureCookies bool
@@ -232,7 +235,11 @@ func (s *Server) recovery(c *gin.Context) {
 // of being buffered whole.
 func (s *Server) limitBody(c *gin.Context) {
 	if c.Request.Body != nil && c.Request.Body != http.NoBody {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.opts.MaxBodyBytes)
+		limit := s.opts.MaxBodyBytes
+		if isPerspectivePath(c.Request.URL.Path) {
+			limit = max(limit, perspectiveMaxBodyBytes)
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
 }

@@ -35,6 +35,8 @@ type serveConfig struct {
 	LogFormat      string
 	Metrics        bool
 	TrustedProxies string
+	// CORSOrigins (comma-separated origins, or *) may call the Perspective API from browsers.
+	CORSOrigins string
 	// KeyRate is the default per-key rate (requests a minute); 0 is web's default, <0 none.
 	KeyRate int
 }
@@ -93,7 +95,8 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	dispatcher := moderation.NewDispatcher(db, web.EncodeWebhookBody, logger)
 	opts := web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
 		Feedback: moderation.NewFeedbackService(db), Changes: moderation.NewChanges(db), Version: buildVersion(),
-		TrustedProxies: splitList(cfg.TrustedProxies), WriteCheck: db.CheckWrite, KeyRatePerMinute: cfg.KeyRate}
+		TrustedProxies: splitList(cfg.TrustedProxies), WriteCheck: db.CheckWrite, KeyRatePerMinute: cfg.KeyRate,
+		CORSOrigins: splitList(cfg.CORSOrigins)}
 	if cfg.Metrics {
 		opts.Metrics = newMetrics(svc, db, dispatcher, logger)
 	}
@@ -172,6 +175,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(e, "TRIBUNE_LOG_FORMAT", "json"), "log `format`: json or text (env TRIBUNE_LOG_FORMAT)")
 	fs.BoolVar(&cfg.Metrics, "metrics", envOr(e, "TRIBUNE_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (env TRIBUNE_METRICS=false turns it off)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", e.getenv("TRIBUNE_TRUSTED_PROXIES"), "comma-separated `IPs or CIDRs` of reverse proxies whose X-Forwarded-For names the client (env TRIBUNE_TRUSTED_PROXIES)")
+	fs.StringVar(&cfg.CORSOrigins, "cors-origins", e.getenv("TRIBUNE_CORS_ORIGINS"), "comma-separated `origins` (or *) whose pages may call the Perspective-compatible API from a browser (env TRIBUNE_CORS_ORIGINS)")
 	fs.BoolVar(&cfg.DemoForce, "demo-force", false, "let --demo load into a database that already holds other comments or API keys")
 	fs.IntVar(&cfg.KeyRate, "key-rate", envInt(e, "TRIBUNE_KEY_RATE", 0),
 		"requests per `minute` for API keys that set no rate of their own; 0 = 3000, -1 = unlimited (env TRIBUNE_KEY_RATE)")
