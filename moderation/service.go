@@ -279,7 +279,7 @@ func (s *Service) Score(ctx context.Context, text, context string) (Assessment, 
 }
 
 // ScoreTones scores the tone of each text on its own, without context or explanation (the
-// cheap path), for per-sentence scores. It stops with the context's error as soon as ctx
+// cheap path), for per-sentence scores, moved to the site's priors like every other score. It stops with the context's error as soon as ctx
 // ends, so abandoned requests stop using CPU.
 func (s *Service) ScoreTones(ctx context.Context, texts []string) ([]map[string]float64, error) {
 	c := s.Classifier()
@@ -287,6 +287,8 @@ func (s *Service) ScoreTones(ctx context.Context, texts []string) ([]map[string]
 	if q, ok := c.(QuickClassifier); ok {
 		score = q.Score
 	}
+	// Span scores are read against the same thresholds as the summary: the site's priors apply.
+	pol := s.Policy()
 	out := make([]map[string]float64, len(texts))
 	for i, t := range texts {
 		if err := ctx.Err(); err != nil {
@@ -299,7 +301,7 @@ func (s *Service) ScoreTones(ctx context.Context, texts []string) ([]map[string]
 		if err != nil {
 			return nil, fmt.Errorf("score tones: %w", err)
 		}
-		out[i] = a.Scores.Tone
+		out[i] = pol.Adjust(a).Scores.Tone
 	}
 	return out, nil
 }
