@@ -32,7 +32,7 @@ func trainTiny(t *testing.T, dir, name string, seed int) (model, data string) {
 	}
 	model = filepath.Join(dir, name+".tribune")
 	if _, stderr, err := cliRun(t, "", "train", "--data", data, "--out", model, "--folds", "2", "--quiet",
-		"--seed", fmt.Sprint(seed), "--min-count", "1"); err != nil {
+		"--seed", fmt.Sprint(seed), "--min-count", "1", "--chars", "split", "--block-norm=false"); err != nil {
 		t.Fatalf("train: %v\n%s", err, stderr)
 	}
 	return model, data

@@ -26,7 +26,8 @@ func fixtureModel(t *testing.T) string {
 	_, stderr, err := runCmd(t, "", "train", "--data", "../../fixtures/tone.jsonl",
 		"--data", "../../fixtures/stance.jsonl", "--head", "stance", "--context", "stance",
 		"--lambdas", "1e-2,1e-3", "--max-iter", "50", "--min-count", "1", "--seed", "3",
-		"--out", path)
+		// One feature candidate, not the default's four: these tests are about the command.
+		"--chars", "split", "--block-norm=false", "--out", path)
 	if err != nil {
 		t.Fatalf("train: %v\n%s", err, stderr)
 	}
