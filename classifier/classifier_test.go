@@ -364,9 +364,9 @@ func TestROCAUC(t *testing.T) {
 		{[]float64{1, 0}, []bool{true, false}, 1},
 	}
 	for _, c := range cases {
-		got, ok := rocAUC(c.scores, c.pos)
+		got, ok := ROCAUC(c.scores, c.pos)
 		if !ok || math.Abs(got-c.want) > 1e-12 {
-			t.Errorf("rocAUC(%v, %v) = %v, %v, want %v", c.scores, c.pos, got, ok, c.want)
+			t.Errorf("ROCAUC(%v, %v) = %v, %v, want %v", c.scores, c.pos, got, ok, c.want)
 		}
 	}
 }

@@ -173,7 +173,7 @@ func metricsFromProbs(name string, classes []string, binary bool, gold []int, pr
 			scores[i] = probs[i][pos]
 			labels[i] = g == pos
 		}
-		if a, ok := rocAUC(scores, labels); ok {
+		if a, ok := ROCAUC(scores, labels); ok {
 			hm.AUC, hm.AUCClass, hm.HasAUC = a, classes[pos], true
 		}
 	}
@@ -221,8 +221,9 @@ func macroF1(nc int, gold, dec []int) float64 {
 	return s / float64(n)
 }
 
-// rocAUC is the area under the ROC curve (ties count half); ok is false without both classes.
-func rocAUC(scores []float64, pos []bool) (float64, bool) {
+// ROCAUC is the area under the ROC curve of scores against the positive flags pos (ties count
+// half); ok is false unless both classes occur.
+func ROCAUC(scores []float64, pos []bool) (float64, bool) {
 	idx := make([]int, len(scores))
 	for i := range idx {
 		idx[i] = i

@@ -289,35 +289,8 @@ func operatingPoint(rs []scored) {
 		prec(hh), float64(hh)/float64(max(nh, 1)), nh)
 }
 
-// auc is the ROC AUC of scores against labels, ties counted half.
+// auc is classifier.ROCAUC, 0 without both classes.
 func auc(s []float64, y []bool) float64 {
-	idx := make([]int, len(s))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(a, b int) bool { return s[idx[a]] < s[idx[b]] })
-	var np, nn float64
-
-	sumPos := 0.0
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && s[idx[j]] == s[idx[i]] {
-			j++
-		}
-		avg := (float64(i+1) + float64(j)) / 2
-		for k := i; k < j; k++ {
-			if y[idx[k]] {
-				sumPos += avg
-				np++
-			} else {
-				nn++
-			}
-		}
-		i = j
-	}
-
-	if np == 0 || nn == 0 {
-		return 0
-	}
-	return (sumPos - np*(np+1)/2) / (np * nn)
+	a, _ := classifier.ROCAUC(s, y)
+	return a
 }
