@@ -385,15 +385,35 @@ func (f *featurizer) subwords(s *scratch, enc *wordpiece.Encoding, i int, lo, hi
 // spans stay aligned, each with value (1+ln tf)/tf: their sum, all a linear model sees, is
 // 1+ln tf.
 func (s *scratch) sublinear(n int, perBlock bool) {
-	if n == 0 {
-		return
+	s.sub = s.sub[:0]
+	for i := range n {
+		s.sub = append(s.sub, int32(i))
+	}
+	s.sublinearValues(s.sub, perBlock)
+	for i, v := range s.subVal {
+		s.feats[i].val = v
+	}
+}
+
+// sublinearValues sets s.subVal[j], for the features s.feats[idx[j]] taken as one text, to
+// their sublinear term frequency value scaled to unit norm (per block if perBlock).
+func (s *scratch) sublinearValues(idx []int32, perBlock bool) {
+	s.subVal = s.subVal[:0]
+	for range idx {
+		s.subVal = append(s.subVal, 0)
 	}
 	// Sort (key, position) pairs once: runs of equal keys give each key's term frequency.
 	s.pairs = s.pairs[:0]
-	for i, ft := range s.feats[:n] {
-		s.pairs = append(s.pairs, uint64(ft.key)<<32|uint64(i))
+	for j, i := range idx {
+		s.pairs = append(s.pairs, uint64(s.feats[i].key)<<32|uint64(j))
 	}
 	slices.Sort(s.pairs)
+	block := func(j int) int {
+		if perBlock {
+			return int(s.feats[idx[j]].blk)
+		}
+		return 0
+	}
 	var sq [numBlocks]float64
 	for lo := 0; lo < len(s.pairs); {
 		key := s.pairs[lo] >> 32
@@ -403,14 +423,9 @@ func (s *scratch) sublinear(n int, perBlock bool) {
 		}
 		val, share := sublinearValue(hi - lo)
 		for _, p := range s.pairs[lo:hi] {
-			ft := &s.feats[uint32(p)]
-			ft.val = float32(val)
-			b := 0
-			if perBlock {
-				b = int(ft.blk)
-			}
+			s.subVal[uint32(p)] = float32(val)
 			// Each occurrence adds its share of the key's squared value a^2.
-			sq[b] += share
+			sq[block(int(uint32(p)))] += share
 		}
 		lo = hi
 	}
@@ -420,12 +435,8 @@ func (s *scratch) sublinear(n int, perBlock bool) {
 			v[b] = float32(1 / math.Sqrt(q))
 		}
 	}
-	for i := range s.feats[:n] {
-		b := 0
-		if perBlock {
-			b = int(s.feats[i].blk)
-		}
-		s.feats[i].val *= v[b]
+	for j := range s.subVal {
+		s.subVal[j] *= v[block(j)]
 	}
 }
 

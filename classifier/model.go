@@ -548,41 +548,7 @@ func (m *Model) sentenceLogits(s *scratch, wlo, whi int) {
 			s.sub = append(s.sub, i)
 		}
 	}
-	perBlock := m.info.Features.BlockNorm
-	s.pairs = s.pairs[:0]
-	for j, i := range s.sub {
-		s.pairs = append(s.pairs, uint64(s.feats[i].key)<<32|uint64(j))
-	}
-	slices.Sort(s.pairs)
-	s.subVal = s.subVal[:0]
-	for range s.sub {
-		s.subVal = append(s.subVal, 0)
-	}
-	var sq [numBlocks]float64
-	for lo := 0; lo < len(s.pairs); {
-		key := s.pairs[lo] >> 32
-		hi := lo + 1
-		for hi < len(s.pairs) && s.pairs[hi]>>32 == key {
-			hi++
-		}
-		val, share := sublinearValue(hi - lo)
-		for _, p := range s.pairs[lo:hi] {
-			j := uint32(p)
-			s.subVal[j] = float32(val)
-			b := 0
-			if perBlock {
-				b = int(s.feats[s.sub[j]].blk)
-			}
-			sq[b] += share
-		}
-		lo = hi
-	}
-	var v [numBlocks]float32
-	for b, q := range sq {
-		if q > 0 {
-			v[b] = float32(1 / math.Sqrt(q))
-		}
-	}
+	s.sublinearValues(s.sub, m.info.Features.BlockNorm)
 	logits := s.logits[:m.k]
 	for c, b := range m.bias {
 		logits[c] = float64(b)
@@ -592,11 +558,7 @@ func (m *Model) sentenceLogits(s *scratch, wlo, whi int) {
 		if r < 0 {
 			continue
 		}
-		b := 0
-		if perBlock {
-			b = int(s.feats[i].blk)
-		}
-		val := s.subVal[j] * v[b]
+		val := s.subVal[j]
 		for c, w := range m.row(int(r)) {
 			logits[c] += float64(halfTable[w] * val)
 		}
