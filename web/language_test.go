@@ -122,12 +122,7 @@ func TestDashboardPolicyLanguages(t *testing.T) {
 	if !strings.Contains(page, `name="languages" value="en"`) || !strings.Contains(page, `<option value="hold" selected>`) {
 		t.Errorf("settings page lacks the languages field with the default; %.300s", page)
 	}
-	form := url.Values{"csrf": {f.csrf(f.admin)}, "n": {"100"}, "action": {"apply"}}
-	p := moderation.DefaultPolicy()
-	for _, head := range moderation.ToneAttributes {
-		form.Set("hold."+head, strconv.FormatFloat(p.Hold[head], 'f', -1, 64))
-		form.Set("reject."+head, strconv.FormatFloat(p.Reject[head], 'f', -1, 64))
-	}
+	form := settingsForm(f, moderation.DefaultPolicy())
 	form.Set("languages", "EN, de fr,de")
 	form.Set("unsupported_language", "reject")
 	body := f.page(http.MethodPost, "/settings/policy", f.admin, form).Body.String()
@@ -136,14 +131,7 @@ func TestDashboardPolicyLanguages(t *testing.T) {
 			t.Errorf("preview lacks %q", want)
 		}
 	}
-	tok := regexp.MustCompile(`name="previewed" value="([^"]+)"`).FindStringSubmatch(body)
-	if tok == nil {
-		t.Fatal("no preview token")
-	}
-	form.Set("previewed", tok[1])
-	if w := f.page(http.MethodPost, "/settings/policy", f.admin, form); w.Code != http.StatusSeeOther {
-		t.Fatalf("apply = %d; %.300s", w.Code, w.Body)
-	}
+	applyPreviewed(t, f, form, body)
 	got := f.svc.Policy()
 	if !cmp.Equal(got.Languages, []string{"en", "de", "fr"}) || got.UnsupportedLanguage != moderation.Reject {
 		t.Errorf("policy after apply: languages %v, unsupported %s", got.Languages, got.UnsupportedLanguage)
@@ -156,5 +144,28 @@ func TestDashboardPolicyLanguages(t *testing.T) {
 	w := f.page(http.MethodPost, "/settings/policy", f.admin, form)
 	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "not an ISO 639 code") {
 		t.Errorf("invalid language = %d; %.300s", w.Code, w.Body)
+	}
+}
+
+// settingsForm is the settings page's policy form for p, CSRF token included, set to apply.
+func settingsForm(f *dashFixture, p moderation.Policy) url.Values {
+	form := url.Values{"csrf": {f.csrf(f.admin)}, "n": {"100"}, "action": {"apply"}}
+	for _, head := range moderation.ToneAttributes {
+		form.Set("hold."+head, strconv.FormatFloat(p.Hold[head], 'f', -1, 64))
+		form.Set("reject."+head, strconv.FormatFloat(p.Reject[head], 'f', -1, 64))
+	}
+	return form
+}
+
+// applyPreviewed applies form with the preview token found in the preview page body.
+func applyPreviewed(t *testing.T, f *dashFixture, form url.Values, body string) {
+	t.Helper()
+	tok := regexp.MustCompile(`name="previewed" value="([^"]+)"`).FindStringSubmatch(body)
+	if tok == nil {
+		t.Fatal("no preview token")
+	}
+	form.Set("previewed", tok[1])
+	if w := f.page(http.MethodPost, "/settings/policy", f.admin, form); w.Code != http.StatusSeeOther {
+		t.Fatalf("apply = %d; %.300s", w.Code, w.Body)
 	}
 }
