@@ -1,6 +1,8 @@
 package moderation
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -73,6 +75,20 @@ func UpgradePolicy(p Policy) (Policy, bool) {
 		}
 	}
 	return p, false
+}
+
+// LoadPolicy returns the site's saved policy, upgraded (UpgradePolicy), or DefaultPolicy when
+// none was saved yet.
+func LoadPolicy(ctx context.Context, store PolicyStore) (Policy, error) {
+	p, err := store.Policy(ctx)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return DefaultPolicy(), nil
+	case err != nil:
+		return Policy{}, fmt.Errorf("load policy: %w", err)
+	}
+	p, _ = UpgradePolicy(p)
+	return p, nil
 }
 
 // previousDefaults are the default thresholds of earlier releases, newest first.

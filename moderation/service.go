@@ -72,14 +72,10 @@ func NewService(ctx context.Context, store Store, c Classifier) (*Service, error
 	s := &Service{store: store, Now: time.Now, Lease: DefaultLease,
 		passwordChecks: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 	s.classifier.Store(&classifierBox{c})
-	p, err := store.Policy(ctx)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		p = DefaultPolicy()
-	case err != nil:
-		return nil, fmt.Errorf("new service: load policy: %w", err)
+	p, err := LoadPolicy(ctx, store)
+	if err != nil {
+		return nil, fmt.Errorf("new service: %w", err)
 	}
-	p, _ = UpgradePolicy(p)
 	s.policy.Store(&p)
 	return s, nil
 }

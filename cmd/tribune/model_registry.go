@@ -190,13 +190,10 @@ func verifyModel(ctx context.Context, db *store.DB, data []byte) error {
 	if err != nil {
 		return err
 	}
-	p, err := db.Policy(ctx)
-	if errors.Is(err, moderation.ErrNotFound) {
-		p = moderation.DefaultPolicy()
-	} else if err != nil {
+	p, err := moderation.LoadPolicy(ctx, db)
+	if err != nil {
 		return err
 	}
-	p, _ = moderation.UpgradePolicy(p)
 	civil, toxic, err := toneFixtures()
 	if err != nil {
 		return err

@@ -44,13 +44,10 @@ func runRescore(ctx context.Context, args []string, e env) (err error) {
 	if err != nil {
 		return err
 	}
-	policy, err := db.Policy(ctx)
-	if errors.Is(err, moderation.ErrNotFound) {
-		policy = moderation.DefaultPolicy()
-	} else if err != nil {
+	policy, err := moderation.LoadPolicy(ctx, db)
+	if err != nil {
 		return err
 	}
-	policy, _ = moderation.UpgradePolicy(policy)
 	r := &moderation.Rescorer{Store: db, Classifier: clf, Policy: policy, Apply: *apply, Workers: *workers, BatchSize: *batch}
 	var prog *progress
 	if !*quiet {
