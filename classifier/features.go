@@ -59,6 +59,9 @@ type FeatureConfig struct {
 	// insult, "should" then a violent word), so that rare words of a category share what the
 	// common ones teach.
 	Lexicon bool `json:"lexicon,omitempty"`
+	// LexiconVersion is the version of the lexicon's lists the model was trained with (0 means
+	// 1); Train sets LexiconLatest.
+	LexiconVersion int `json:"lexicon_version,omitempty"`
 	// Fold folds text before tokenizing it (textnorm: lookalike letters, invisible characters,
 	// leetspeak, spaced-out spelling), so disguised words get the plain words' weights.
 	Fold bool `json:"fold,omitempty"`
@@ -142,7 +145,7 @@ type scratch struct {
 	sents     [][2]int  // sentence byte ranges of the comment
 	best      []float64 // per output column: the highest logit over the whole and its sentences
 	win       []int     // per head: the sentence whose logit won, or -1 for the whole comment
-	cats      []uint8   // lexicon categories of each comment word
+	cats      []uint16  // lexicon categories of each comment word
 	wordFeat  []int32   // first feature index of each comment word, then the end
 	lexFeat   []int32   // first lexicon feature index of each comment word, then the end
 	rowOf     []int32   // weight table row of each feature, -1 when absent (sentence scoring)
@@ -639,10 +642,11 @@ func setHas(set []uint64, h uint64) bool {
 // lexiconFeatures adds the lexicon category features of the comment's words and of nearby
 // category pairs within a sentence.
 func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace bool) {
+	lex := lexTables[f.cfg.LexiconVersion] // checked by checkFeatures
 	nw := len(enc.Words)
 	s.cats = s.cats[:0]
 	for i := range nw {
-		s.cats = append(s.cats, lexCategory(enc.Norm(i)))
+		s.cats = append(s.cats, lex.category(enc.Norm(i)))
 	}
 	for i, c := range s.cats {
 		s.lexFeat = append(s.lexFeat, int32(len(s.feats)))
@@ -658,7 +662,7 @@ func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace 
 				s.spans = append(s.spans, span{"lex:" + lexNames[b], int(enc.Words[i].Start), int(enc.Words[i].End)})
 			}
 		}
-		for pi, pr := range lexPairs {
+		for pi, pr := range lex.pairs {
 			if c&pr[1] == 0 {
 				continue
 			}
@@ -681,8 +685,8 @@ func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace 
 // endLexicon closes s.lexFeat.
 func (s *scratch) endLexicon() { s.lexFeat = append(s.lexFeat, int32(len(s.feats))) }
 
-func lexPairName(pr [2]uint8) string {
-	name := func(c uint8) string {
+func lexPairName(pr [2]uint16) string {
+	name := func(c uint16) string {
 		for b := range len(lexNames) {
 			if c == 1<<b {
 				return lexNames[b]

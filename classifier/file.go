@@ -257,7 +257,8 @@ func checkFeatures(c *FeatureConfig) error {
 		c.NegationScope < 0 || c.NegationScope > 64 || c.ContextWords < 0 || c.ContextWords > maxContextWords {
 		return errors.New("model header: feature settings out of range")
 	}
-	return nil
+	_, err := lexiconFor(c.LexiconVersion)
+	return err
 }
 
 // allocTable sizes the open-addressing weight table for n keys at load factor <= 0.8. Each

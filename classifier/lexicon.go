@@ -1,90 +1,178 @@
 package classifier
 
-import "strings"
+import (
+	"errors"
+	"strings"
+)
 
 // Lexicon categories of a word, a bit set. The lists below are written by us; they name words
 // a moderator looks for, so that a head can learn from every word of a category what it would
 // otherwise have to learn word by word from rare examples. Whether and how much a category
 // counts is learned from the data like any other feature.
 const (
-	lexProfane  uint8 = 1 << iota // swear words
-	lexInsult                     // words that insult a person
-	lexDehuman                    // words that deny people their humanity
-	lexViolence                   // words of physical harm
-	lexIdentity                   // names of groups people belong to
-	lexSlur                       // slurs against a group
-	lexYou                        // second person
-	lexIntent                     // will, should, going to: what someone means to do
+	lexProfane  uint16 = 1 << iota // swear words
+	lexInsult                      // words that insult a person
+	lexDehuman                     // words that deny people their humanity
+	lexViolence                    // words of physical harm
+	lexIdentity                    // names of groups people belong to
+	lexSlur                        // slurs against a group
+	lexYou                         // second person
+	lexIntent                      // will, should, going to: what someone means to do
+	// Version 2 adds the categories below.
+	lexGeneral // all, every, typical: a claim about a whole group
+	lexMenace  // where someone lives, alone, tonight: the setting of a veiled threat
+	lexBody    // body parts, hospital, grave: where harm lands
+	lexExclude // banned, deported, not allowed: shutting a group out
 )
 
-var lexNames = [...]string{"profane", "insult", "dehuman", "violence", "identity", "slur", "you", "intent"}
+var lexNames = [...]string{"profane", "insult", "dehuman", "violence", "identity", "slur", "you", "intent",
+	"general", "menace", "body", "exclude"}
+
+// LexiconLatest is the lexicon version Train uses. A model records the version it was trained
+// with (FeatureConfig.LexiconVersion; 0 means 1), so that a model trained with older lists keeps
+// the features it learned.
+const LexiconLatest = 2
 
 // lexWindow is how many words apart two lexicon words may be to form a pair feature.
 const lexWindow = 4
 
-var lexicon = func() map[string]uint8 {
-	lists := []struct {
-		cat   uint8
-		words string
-	}{
-		{lexProfane, `fuck fucks fucking fucked fucker fuckers fuckin motherfucker motherfuckers motherfucking
-			fuckwit fuckhead shit shits shitty shite bullshit horseshit shithead shitheads crap crappy asshole
-			assholes arsehole arseholes arse ass asses jackass dumbass bitch bitches bitching bastard bastards
-			damn damned goddamn dick dicks dickhead piss pissed cunt cunts cock cocks twat twats wanker wankers
-			bollocks bugger slut sluts whore whores douche douchebag prick pricks tits bloody hell wtf stfu`},
-		{lexInsult, `idiot idiots idiotic moron morons moronic stupid stupidity dumb dumber dumbest fool fools
-			imbecile imbeciles cretin cretins loser losers pathetic clown clowns scum scumbag scumbags retard
-			retards retarded dimwit halfwit nitwit numpty brainless worthless trash garbage pig pigs jerk jerks
-			creep creeps freak freaks degenerate degenerates coward cowards ignoramus dunce buffoon buffoons
-			lowlife sleazebag dope dopes dipshit twit twits airhead bonehead knucklehead muppet tosser
-			pea-brained simpleton simpletons sheep sheeple snowflake snowflakes libtard libtards`},
-		{lexDehuman, `vermin parasite parasites subhuman subhumans animals animal savages savage cockroaches
-			cockroach rats rat filth filthy disease plague infestation infest invaders invasion breed breeding
-			apes ape monkeys monkey beasts beast leeches leech swarm swarms scum mongrels`},
-		{lexViolence, `kill kills killing killed killer shoot shoots shooting shot stab stabs stabbing stabbed
-			hang hanged hanging lynch lynched lynching burn burned burning beat beating beaten murder murdered
-			murdering bullet bullets bomb bombs bombing strangle strangled slaughter slaughtered execute
-			executed die dies dead death hurt hurts torture tortured rape raped gun guns shotgun rifle knife
-			punch punched smash bash choke behead beheaded massacre exterminate exterminated gas gassed
-			drown drowned slit deport deported eliminate eradicate`},
-		{lexIdentity, `muslim muslims islam islamic jew jews jewish christian christians catholic catholics
-			black blacks white whites asian asians gay gays lesbian lesbians bisexual trans transgender
-			women woman girls immigrant immigrants migrant migrants refugee refugees mexican mexicans arab
-			arabs african africans hindu hindus sikh sikhs disabled homosexual homosexuals queer latino
-			latinos latina hispanic hispanics chinese indian indians gypsy gypsies roma romani foreigners
-			foreigner feminist feminists atheist atheists buddhist buddhists mormon mormons elderly
-			autistic blind deaf lgbt lgbtq polish irish africans`},
-		{lexSlur, `nigger niggers nigga niggas faggot faggots fag fags kike kikes spic spics chink chinks
-			wetback wetbacks tranny trannies dyke dykes raghead ragheads towelhead towelheads paki pakis
-			gook gooks coon coons beaner beaners kraut gyppo pikey pikeys wop wops dago tard`},
-		{lexYou, `you your yours yourself yourselves ya u ur youre`},
-		{lexIntent, `will should gonna going shall must deserve deserves deserved hope wish ought let`},
-	}
-	m := map[string]uint8{}
-	for _, l := range lists {
+// lexTable is one version of the lexicon: word categories and the pairs that form features.
+type lexTable struct {
+	words map[string]uint16
+	pairs [][2]uint16
+}
+
+// lexLists are the word lists of version 1; lexAdditions what version 2 adds to them.
+var lexLists = []struct {
+	cat   uint16
+	words string
+}{
+	{lexProfane, `fuck fucks fucking fucked fucker fuckers fuckin motherfucker motherfuckers motherfucking
+		fuckwit fuckhead shit shits shitty shite bullshit horseshit shithead shitheads crap crappy asshole
+		assholes arsehole arseholes arse ass asses jackass dumbass bitch bitches bitching bastard bastards
+		damn damned goddamn dick dicks dickhead piss pissed cunt cunts cock cocks twat twats wanker wankers
+		bollocks bugger slut sluts whore whores douche douchebag prick pricks tits bloody hell wtf stfu`},
+	{lexInsult, `idiot idiots idiotic moron morons moronic stupid stupidity dumb dumber dumbest fool fools
+		imbecile imbeciles cretin cretins loser losers pathetic clown clowns scum scumbag scumbags retard
+		retards retarded dimwit halfwit nitwit numpty brainless worthless trash garbage pig pigs jerk jerks
+		creep creeps freak freaks degenerate degenerates coward cowards ignoramus dunce buffoon buffoons
+		lowlife sleazebag dope dopes dipshit twit twits airhead bonehead knucklehead muppet tosser
+		pea-brained simpleton simpletons sheep sheeple snowflake snowflakes libtard libtards`},
+	{lexDehuman, `vermin parasite parasites subhuman subhumans animals animal savages savage cockroaches
+		cockroach rats rat filth filthy disease plague infestation infest invaders invasion breed breeding
+		apes ape monkeys monkey beasts beast leeches leech swarm swarms scum mongrels`},
+	{lexViolence, `kill kills killing killed killer shoot shoots shooting shot stab stabs stabbing stabbed
+		hang hanged hanging lynch lynched lynching burn burned burning beat beating beaten murder murdered
+		murdering bullet bullets bomb bombs bombing strangle strangled slaughter slaughtered execute
+		executed die dies dead death hurt hurts torture tortured rape raped gun guns shotgun rifle knife
+		punch punched smash bash choke behead beheaded massacre exterminate exterminated gas gassed
+		drown drowned slit deport deported eliminate eradicate`},
+	{lexIdentity, `muslim muslims islam islamic jew jews jewish christian christians catholic catholics
+		black blacks white whites asian asians gay gays lesbian lesbians bisexual trans transgender
+		women woman girls immigrant immigrants migrant migrants refugee refugees mexican mexicans arab
+		arabs african africans hindu hindus sikh sikhs disabled homosexual homosexuals queer latino
+		latinos latina hispanic hispanics chinese indian indians gypsy gypsies roma romani foreigners
+		foreigner feminist feminists atheist atheists buddhist buddhists mormon mormons elderly
+		autistic blind deaf lgbt lgbtq polish irish africans`},
+	{lexSlur, `nigger niggers nigga niggas faggot faggots fag fags kike kikes spic spics chink chinks
+		wetback wetbacks tranny trannies dyke dykes raghead ragheads towelhead towelheads paki pakis
+		gook gooks coon coons beaner beaners kraut gyppo pikey pikeys wop wops dago tard`},
+	{lexYou, `you your yours yourself yourselves ya u ur youre`},
+	{lexIntent, `will should gonna going shall must deserve deserves deserved hope wish ought let`},
+}
+
+var lexAdditions = []struct {
+	cat   uint16
+	words string
+}{
+	{lexInsult, `incompetent useless lazy slob slobs crook crooks liar liars nutcase nutcases nutter nutters
+		nutjob lunatic lunatics maniac maniacs psycho psychos hysterical deficient dummy dummies braindead
+		whiny spoilt brat brats crybaby crybabies thief thieves hypocrite hypocrites traitor traitors
+		sellout shill shills troll trolls bigot bigots clueless ignorant inept dimwitted gormless
+		delusional deranged unhinged disgusting disgrace vile repulsive stupidest dumbo dork wimp wimps
+		sissy weasel weasels dolt dolts oaf oafs goon goons thug thugs grifter grifters fraud frauds
+		charlatan charlatans hack hacks idiocy dimwits halfwits morons cretinous imbecilic spineless
+		gutless crooked sleazy slimy lowlifes losers pillock pillocks plonker prat prats git gits`},
+	{lexDehuman, `insects lice maggot maggots roaches rodent rodents pest pests cancer tumour tumor virus
+		sewage barbarian barbarians primitive uncivilised uncivilized inferior hordes horde perverts pervert
+		paedophiles pedophiles paedos pedos groomers groomer mongrel mentally freaks degenerates illegals
+		thieving breeders`},
+	{lexViolence, `break breaks breaking broke broken smashed cripple crippled maim maimed bury buried torch
+		torched firebomb firebombed firebombing petrol molotov arson hammer machete axe stomp stomped kick
+		kicked kicking batter battered thrash thrashed pummel pummelled slap slapped bleed bleeding blood
+		wound wounded injure injured explode exploded explosion blast grenade acid noose rope guillotine
+		hunt hunted destroy annihilate assassinate assassinated assassination decapitate dismember poison
+		poisoned suffocate suffocated hospitalise hospitalize thump thumped kneecap kneecapped castrate
+		choked chokes choking died dying shooter stabbing throttle strangling shot gunned snipe sniper
+		beatdown bludgeon bludgeoned hurting kills slaughtering murders lynched incinerate burnt`},
+	{lexIdentity, `pensioners boomers travellers travelers romanians nigerians somalis somali pakistanis
+		pakistani turks russians poles ukrainians syrians afghans iraqis iranians palestinians israelis
+		aboriginal indigenous natives latinx nonbinary lesbians bisexuals queers handicapped females males
+		protestants protestant evangelicals evangelical jains amish blacks whites asians japanese koreans
+		korean vietnamese filipinos filipino scots welsh muzzies transgenders gays asylum seekers
+		christians hindus buddhists immigrants`},
+	{lexGeneral, `all every typical typically always inherently naturally nature entire whole these those
+		everyone none any`},
+	{lexMenace, `address alone tonight shoulder careful lives whereabouts doorstep street night dark
+		outside wait waiting watching watch find found`},
+	{lexBody, `legs leg neck head face teeth skull throat knees kneecaps bones arms fingers hospital grave
+		graves coffin ambulance bodybag spine ribs jaw eyes`},
+	{lexExclude, `banned ban deported deport expel expelled allowed segregate segregated excluded barred
+		removed sterilised sterilized kicked rounded locked interned camps gone ban banned`},
+}
+
+// lexPairsV1 are the ordered category pairs that form a feature when the second follows the
+// first within lexWindow words in the same sentence: "you ... idiot", "should ... hang",
+// "muslims ... vermin". Version 2 adds lexPairsV2.
+var lexPairsV1 = [][2]uint16{
+	{lexYou, lexInsult}, {lexYou, lexProfane}, {lexYou, lexViolence}, {lexIntent, lexViolence},
+	{lexViolence, lexYou}, {lexIdentity, lexDehuman}, {lexIdentity, lexViolence}, {lexViolence, lexIdentity},
+	{lexIdentity, lexInsult}, {lexDehuman, lexIdentity},
+}
+
+var lexPairsV2 = [][2]uint16{
+	{lexGeneral, lexIdentity}, {lexIdentity, lexGeneral}, {lexIdentity, lexExclude}, {lexIntent, lexExclude},
+	{lexYou, lexMenace}, {lexMenace, lexYou}, {lexIntent, lexMenace}, {lexIntent, lexBody},
+	{lexViolence, lexBody}, {lexBody, lexViolence}, {lexInsult, lexInsult}, {lexGeneral, lexInsult},
+}
+
+// lexTables holds every version; index 0 and 1 are version 1.
+var lexTables = func() []*lexTable {
+	v1 := &lexTable{words: map[string]uint16{}, pairs: lexPairsV1}
+	for _, l := range lexLists {
 		for _, w := range strings.Fields(l.words) {
-			m[w] |= l.cat
+			v1.words[w] |= l.cat
 		}
 	}
-	return m
+	v2 := &lexTable{words: map[string]uint16{}, pairs: append(append([][2]uint16{}, lexPairsV1...), lexPairsV2...)}
+	for _, ls := range [][]struct {
+		cat   uint16
+		words string
+	}{lexLists, lexAdditions} {
+		for _, l := range ls {
+			for _, w := range strings.Fields(l.words) {
+				v2.words[w] |= l.cat
+			}
+		}
+	}
+	return []*lexTable{v1, v1, v2}
 }()
 
-// lexCategory returns the lexicon categories of a normalized word. Words that begin with a
+// lexiconFor returns the lexicon of version v (0 means 1).
+func lexiconFor(v int) (*lexTable, error) {
+	if v < 0 || v >= len(lexTables) {
+		return nil, errors.New("model header: lexicon version not known to this Tribune (a newer one trained it)")
+	}
+	return lexTables[v], nil
+}
+
+// category returns the lexicon categories of a normalized word. Words that begin with a
 // swear word's stem ("fuckwits", "shitshow") count as profane too.
-func lexCategory(w string) uint8 {
-	c := lexicon[w]
+func (t *lexTable) category(w string) uint16 {
+	c := t.words[w]
 	if c&lexProfane == 0 && len(w) > 4 && (strings.HasPrefix(w, "fuck") || strings.HasPrefix(w, "shit") ||
 		strings.HasPrefix(w, "motherf") || strings.HasPrefix(w, "bullshit")) {
 		c |= lexProfane
 	}
 	return c
-}
-
-// lexPairs are the ordered category pairs that form a feature when the second follows the
-// first within lexWindow words in the same sentence: "you ... idiot", "should ... hang",
-// "muslims ... vermin".
-var lexPairs = [...][2]uint8{
-	{lexYou, lexInsult}, {lexYou, lexProfane}, {lexYou, lexViolence}, {lexIntent, lexViolence},
-	{lexViolence, lexYou}, {lexIdentity, lexDehuman}, {lexIdentity, lexViolence}, {lexViolence, lexIdentity},
-	{lexIdentity, lexInsult}, {lexDehuman, lexIdentity},
 }

@@ -3,6 +3,7 @@ package classifier
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -55,7 +56,7 @@ func TestSplitSentencesBounded(t *testing.T) {
 func TestLexCategory(t *testing.T) {
 	tests := []struct {
 		word string
-		want uint8
+		want uint16
 	}{
 		{"idiot", lexInsult},
 		{"fucking", lexProfane},
@@ -69,10 +70,54 @@ func TestLexCategory(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.word, func(t *testing.T) {
-			if got := lexCategory(tt.word); got != tt.want {
-				t.Errorf("lexCategory(%q) = %b, want %b", tt.word, got, tt.want)
+			if got := lexTables[1].category(tt.word); got != tt.want {
+				t.Errorf("version 1 category(%q) = %b, want %b", tt.word, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestLexiconVersions checks that version 2 adds words and categories without changing what a
+// version 1 model (or one that records no version) reads, and that an unknown version is refused.
+func TestLexiconVersions(t *testing.T) {
+	v0, err := lexiconFor(0)
+	if err != nil || v0 != lexTables[1] {
+		t.Fatalf("lexiconFor(0) = %p, %v; want version 1", v0, err)
+	}
+	v2, err := lexiconFor(LexiconLatest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for w, c := range lexTables[1].words {
+		if v2.words[w]&c != c {
+			t.Errorf("version 2 drops a category of %q: %b, version 1 %b", w, v2.words[w], c)
+		}
+	}
+	tests := []struct {
+		word   string
+		v1, v2 uint16
+	}{
+		{"legs", 0, lexBody},
+		{"firebomb", 0, lexViolence},
+		{"incompetent", 0, lexInsult},
+		{"allowed", 0, lexExclude},
+		{"address", 0, lexMenace},
+		{"typical", 0, lexGeneral},
+		{"idiot", lexInsult, lexInsult},
+	}
+	for _, tt := range tests {
+		if got := lexTables[1].category(tt.word); got != tt.v1 {
+			t.Errorf("version 1 category(%q) = %b, want %b", tt.word, got, tt.v1)
+		}
+		if got := v2.category(tt.word); got != tt.v2 {
+			t.Errorf("version 2 category(%q) = %b, want %b", tt.word, got, tt.v2)
+		}
+	}
+	if len(v2.pairs) <= len(lexPairsV1) || !slices.Equal(v2.pairs[:len(lexPairsV1)], lexPairsV1) {
+		t.Errorf("version 2 pairs must extend version 1's in order")
+	}
+	if _, err := lexiconFor(LexiconLatest + 1); err == nil {
+		t.Errorf("lexiconFor(%d) accepted a version this build does not know", LexiconLatest+1)
 	}
 }
 

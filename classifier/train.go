@@ -148,6 +148,9 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	if cfg.Features != nil {
 		fc = *cfg.Features
 	}
+	if fc.Lexicon && fc.LexiconVersion == 0 {
+		fc.LexiconVersion = LexiconLatest
+	}
 	if err := checkFeatures(&fc); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
@@ -181,6 +184,9 @@ func Train(ctx context.Context, train []Example, cfg TrainConfig) (*Model, error
 	cands := []FeatureConfig{fc}
 	for _, c := range cfg.Candidates {
 		c.ContextCross = fc.ContextCross
+		if c.Lexicon && c.LexiconVersion == 0 {
+			c.LexiconVersion = LexiconLatest
+		}
 		if err := checkFeatures(&c); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
