@@ -82,10 +82,11 @@ func main() {
 	only := flag.String("only", "", "comma-separated data sets to measure (default: all)")
 	civilQ := flag.Float64("civil-quantile", 0.99, "with -thresholds: the share of civil dev comments each head's hold threshold lets through")
 	thresholds := flag.Bool("thresholds", false, "print hold thresholds chosen on civil dev comments of training sources instead of measuring")
+	budget := flag.Float64("hold-budget", 0, "with -thresholds: choose one per-head quantile so that all heads together hold at most this share of the civil comments (overrides -civil-quantile)")
 	margin := flag.Float64("sentence-margin", math.NaN(), "score with this sentence margin instead of the model's (negative: whole comments only)")
 	flag.Parse()
 	if *thresholds {
-		if err := chooseThresholds(*modelPath, *data, *civilQ, *margin); err != nil {
+		if err := chooseThresholds(*modelPath, *data, *civilQ, *budget, *margin); err != nil {
 			fmt.Fprintln(os.Stderr, "zeroshot:", err)
 			os.Exit(1)
 		}
@@ -114,18 +115,21 @@ func load(modelPath string, margin float64) (*classifier.Model, error) {
 	return m, nil
 }
 
-// chooseThresholds prints, per tone head, the score below which a share q of the civil dev
-// comments of two training sources fall: Wikipedia talk comments labeled not toxic and Kaggle
-// news and forum comments labeled not insulting. Holding at that score holds about 1-q of such
-// comments per head. No evaluate-only set is read.
-func chooseThresholds(modelPath, data string, q, margin float64) error {
+// chooseThresholds prints hold thresholds chosen on the civil dev comments of three training
+// sources: Wikipedia talk comments labeled not toxic, Kaggle news and forum comments labeled not
+// insulting and Civil Comments news comments labeled not toxic. Each head holds at the score below
+// which a share q of them fall; with a budget, q is the largest share for which all heads
+// together hold at most that share of the civil comments (1-q per head otherwise). No
+// evaluate-only set is read.
+func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 	m, err := load(modelPath, margin)
 	if err != nil {
 		return err
 	}
 	var civil []scored
 	for _, src := range []struct{ set, civilLabel string }{
-		{"wiki_context_toxicity_cat", "not_toxic"}, {"kaggle_insults_social_commentary", "not_insult"}} {
+		{"wiki_context_toxicity_cat", "not_toxic"}, {"kaggle_insults_social_commentary", "not_insult"},
+		{"civil_comments_toxic_span_types", "not_toxic"}} {
 		rs, err := score(m, filepath.Join(data, src.set, "dev.jsonl"))
 		if err != nil {
 			return err
@@ -136,18 +140,60 @@ func chooseThresholds(modelPath, data string, q, margin float64) error {
 			}
 		}
 	}
-	fmt.Printf("model %s: %d civil dev comments (wiki talk not_toxic, kaggle not_insult), quantile %g\n", m.Version(), len(civil), q)
+	var heads []string
+	sorted := map[string][]float64{}
 	for _, h := range m.Heads() {
 		if !h.Binary {
 			continue
 		}
+		heads = append(heads, h.Name)
 		var s []float64
 		for _, r := range civil {
 			s = append(s, r.scores[h.Name])
 		}
 		sort.Float64s(s)
-		fmt.Printf("%s: hold at %.3f (reference prior %.3f)\n", h.Name, s[min(len(s)-1, int(q*float64(len(s))))], h.Prior)
+		sorted[h.Name] = s
 	}
+	at := func(q float64) map[string]float64 {
+		t := map[string]float64{}
+		for _, h := range heads {
+			s := sorted[h]
+			t[h] = s[min(len(s)-1, int(q*float64(len(s))))]
+		}
+		return t
+	}
+	// held is the share of civil comments that at least one head holds (score >= threshold, as
+	// the policy holds).
+	held := func(t map[string]float64) float64 {
+		n := 0
+		for _, r := range civil {
+			for _, h := range heads {
+				if r.scores[h] >= t[h] {
+					n++
+					break
+				}
+			}
+		}
+		return float64(n) / float64(len(civil))
+	}
+	if budget > 0 {
+		lo, hi := 0.5, 1.0
+		for range 40 {
+			if mid := (lo + hi) / 2; held(at(mid)) <= budget {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		q = hi
+	}
+	t := at(q)
+	fmt.Printf("model %s: %d civil dev comments (wiki talk not_toxic, kaggle not_insult, civil comments not_toxic), per-head quantile %.4f\n",
+		m.Version(), len(civil), q)
+	for _, h := range heads {
+		fmt.Printf("%s: hold at %.4f\n", h, t[h])
+	}
+	fmt.Printf("all heads together hold %.2f%% of these civil comments\n", 100*held(t))
 	return nil
 }
 
