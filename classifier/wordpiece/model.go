@@ -19,7 +19,12 @@ func (t *Tokenizer) pieces(enc *Encoding, wi int) {
 	}
 	// Most words are whole vocabulary tokens; the greedy search would find
 	// them with its first lookup, so they skip the cache.
-	if len(w) <= t.maxFirst {
+	if len(w) <= wordKeyMax {
+		if id, ok := t.words.lookup(w); ok {
+			t.emit1(enc, wi, id)
+			return
+		}
+	} else if len(w) <= t.maxFirst {
 		if id, ok := t.ids[string(w)]; ok {
 			t.emit1(enc, wi, id)
 			return

@@ -79,6 +79,8 @@ type Tokenizer struct {
 	// cont maps continuation tokens, without their "##" prefix, to their ids,
 	// so a piece can be looked up straight from the word's bytes.
 	cont map[string]int32
+	// words holds the short keys of ids for the whole-word lookup.
+	words *wordTable
 	// maxFirst and maxCont are the longest keys, in bytes, of ids and cont;
 	// no longer piece can match, so the greedy search starts there.
 	maxFirst, maxCont int
@@ -118,6 +120,7 @@ func NewWithOptions(vocab []string, opts Options) (*Tokenizer, error) {
 		return nil, errors.New("wordpiece: vocabulary has no [UNK] token")
 	}
 	t.unk = unk
+	t.words = newWordTable(t.ids)
 	size := opts.CacheSize
 	if size == 0 {
 		size = DefaultCacheSize
