@@ -19,7 +19,7 @@ type toneRow struct {
 	Score  float64
 	Hold   float64
 	Reject float64
-	Level  string // "ok", "hold" or "reject": which threshold it reached
+	Level  string // "ok", "hold" or "reject": what the policy does with this score alone
 	Tokens []tokenWeight
 }
 
@@ -59,18 +59,19 @@ func toneRows(c moderation.Comment, p moderation.Policy) []toneRow {
 		if !ok {
 			continue
 		}
-		r := toneRow{Name: head, Score: score, Hold: p.Hold[head], Reject: p.Reject[head], Level: "ok"}
-		switch {
-		case r.Reject > 0 && score >= r.Reject:
-			r.Level = "reject"
-		case r.Hold > 0 && score >= r.Hold:
-			r.Level = "hold"
-		}
+		r := toneRow{Name: head, Score: score, Hold: p.Hold[head], Reject: p.Reject[head],
+			Level: toneLevel[verdictOf(p.ToneVerdict(head, score))]}
 		r.Tokens = headEvidence(c.Assessment.Explanation[head])
 		rows = append(rows, r)
 	}
 	return rows
 }
+
+// toneLevel names a tone row's verdict for the templates' level-* classes.
+var toneLevel = map[moderation.Verdict]string{moderation.Approve: "ok", moderation.Hold: "hold", moderation.Reject: "reject"}
+
+// verdictOf drops Policy.ToneVerdict's threshold.
+func verdictOf(v moderation.Verdict, _ float64) moderation.Verdict { return v }
 
 func abs(x float64) float64 {
 	if x < 0 {
