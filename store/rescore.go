@@ -43,15 +43,13 @@ func (db *DB) CountRescore(ctx context.Context, f moderation.RescoreFilter, afte
 	return n, nil
 }
 
-// RescoreBatch returns up to limit comments that f selects with ID > after, in ID order. The
-// reasons are read (and decoded) only for comments of closed articles: they are the only
-// ones whose reasons the rescorer consults, and decoding a million would cost seconds.
+// RescoreBatch returns up to limit comments that f selects with ID > after, in ID order,
+// without their reasons: the rescorer asks for those (Reasons) where it needs them.
 func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, after int64, limit int) ([]moderation.RescoreItem, error) {
 	where, args := rescoreWhere(f, after)
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.article_id, c.text, c.model_version,
-		c.machine_verdict, CASE WHEN a.mode = 'closed' THEN c.reasons ELSE '' END, coalesce(d.verdict, '')
-		FROM comments c JOIN articles a ON a.id = c.article_id
-		LEFT JOIN decisions d ON d.id = c.decision_id`+where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
+		c.machine_verdict, coalesce(d.verdict, '')
+		FROM comments c LEFT JOIN decisions d ON d.id = c.decision_id`+where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read comments to rescore: %w", err)
 	}
@@ -59,16 +57,11 @@ func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, afte
 	out := make([]moderation.RescoreItem, 0, limit)
 	for rows.Next() {
 		var it moderation.RescoreItem
-		var verdict, reasons, decision string
-		if err := rows.Scan(&it.ID, &it.ArticleID, &it.Text, &it.ModelVersion, &verdict, &reasons, &decision); err != nil {
+		var verdict, decision string
+		if err := rows.Scan(&it.ID, &it.ArticleID, &it.Text, &it.ModelVersion, &verdict, &decision); err != nil {
 			return nil, fmt.Errorf("read comments to rescore: %w", err)
 		}
 		it.MachineVerdict, it.Decision = moderation.Verdict(verdict), moderation.Verdict(decision)
-		if reasons != "" {
-			if it.Reasons, err = decodeReasons(reasons); err != nil {
-				return nil, fmt.Errorf("comment %d: %w", it.ID, err)
-			}
-		}
 		out = append(out, it)
 	}
 	if err := rows.Err(); err != nil {
@@ -81,6 +74,36 @@ func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, afte
 // never scored are missing from the map.
 func (db *DB) Explanations(ctx context.Context, ids []int64) (map[int64]map[string][]moderation.Contribution, error) {
 	out := make(map[int64]map[string][]moderation.Contribution, len(ids))
+	err := db.byIDs(ctx, ids, `SELECT s.comment_id, s.explanation FROM comments c
+		JOIN scores s ON s.comment_id = c.id AND s.model_version = c.model_version WHERE c.id IN `,
+		func(id int64, raw string) (err error) {
+			out[id], err = decodeExplanation(raw)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("explanations: %w", err)
+	}
+	return out, nil
+}
+
+// Reasons returns the current machine verdict's reasons of each listed comment; comments that
+// do not exist are missing from the map.
+func (db *DB) Reasons(ctx context.Context, ids []int64) (map[int64][]moderation.Reason, error) {
+	out := make(map[int64][]moderation.Reason, len(ids))
+	err := db.byIDs(ctx, ids, `SELECT id, reasons FROM comments WHERE id IN `,
+		func(id int64, raw string) (err error) {
+			out[id], err = decodeReasons(raw)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reasons: %w", err)
+	}
+	return out, nil
+}
+
+// byIDs runs query, which selects (id, text) rows and ends in "IN ", over ids in chunks that
+// stay below SQLite's limit on variables, and hands each row to fn.
+func (db *DB) byIDs(ctx context.Context, ids []int64, query string, fn func(id int64, raw string) error) error {
 	const chunk = 500
 	for len(ids) > 0 {
 		n := min(chunk, len(ids))
@@ -89,31 +112,30 @@ func (db *DB) Explanations(ctx context.Context, ids []int64) (map[int64]map[stri
 			args[i] = id
 		}
 		ids = ids[n:]
-		rows, err := db.read.QueryContext(ctx, `SELECT s.comment_id, s.explanation FROM comments c
-			JOIN scores s ON s.comment_id = c.id AND s.model_version = c.model_version
-			WHERE c.id IN (?`+strings.Repeat(`, ?`, n-1)+`)`, args...)
+		rows, err := db.read.QueryContext(ctx, query+`(?`+strings.Repeat(`, ?`, n-1)+`)`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("explanations: %w", err)
+			return err
 		}
 		for rows.Next() {
 			var id int64
 			var raw string
-			if err := rows.Scan(&id, &raw); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("explanations: %w", err)
+			if err = rows.Scan(&id, &raw); err != nil {
+				break
 			}
-			if out[id], err = decodeExplanation(raw); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("explanation of comment %d: %w", id, err)
+			if err = fn(id, raw); err != nil {
+				err = fmt.Errorf("comment %d: %w", id, err)
+				break
 			}
 		}
-		err = rows.Err()
+		if err == nil {
+			err = rows.Err()
+		}
 		rows.Close()
 		if err != nil {
-			return nil, fmt.Errorf("explanations: %w", err)
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // RescoreCheckpoint returns a run's checkpoint, or ErrNotFound.

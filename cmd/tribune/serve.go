@@ -17,6 +17,7 @@ import (
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/store"
 	"github.com/tribune/tribune/web"
+	"github.com/tribune/tribune/web/api"
 )
 
 // serveConfig is tribune serve's configuration, from flags over environment over defaults.
@@ -92,7 +93,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	if !pinned {
 		watchRegistry(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
 	}
-	dispatcher := moderation.NewDispatcher(db, web.EncodeWebhookBody, logger)
+	dispatcher := moderation.NewDispatcher(db, api.EncodeWebhookBody, logger)
 	opts := web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
 		Feedback: moderation.NewFeedbackService(db), Changes: moderation.NewChanges(db), Version: buildVersion(),
 		TrustedProxies: splitList(cfg.TrustedProxies), WriteCheck: db.CheckWrite, KeyRatePerMinute: cfg.KeyRate,
