@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tribune/tribune/internal/registry"
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/store"
 	"github.com/tribune/tribune/web"
@@ -43,9 +44,9 @@ func TestSeedComment(t *testing.T) {
 	if err := json.Unmarshal(raw, &seed); err != nil {
 		t.Fatalf("%s: %v", seedPath, err)
 	}
-	clf, err := loadClassifier("")
+	clf, err := registry.LoadClassifier("")
 	if err != nil {
-		t.Fatalf("loadClassifier: %v", err)
+		t.Fatalf("LoadClassifier: %v", err)
 	}
 	if strings.HasPrefix(clf.Version(), "fake") {
 		t.Skipf("the default model is the stub %q until model.go lands", clf.Version())

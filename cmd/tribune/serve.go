@@ -14,6 +14,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tribune/tribune/internal/demo"
+	"github.com/tribune/tribune/internal/registry"
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/store"
 	"github.com/tribune/tribune/web"
@@ -61,12 +63,12 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	if !existed {
 		fmt.Fprintf(e.stderr, "tribune: created database %s\n", cfg.DB)
 	}
-	clf, pinned, err := chooseClassifier(ctx, db, cfg.Model, loadRegistered) // --model, else the registry's active model
-	if errors.Is(err, errActiveModel) {
+	clf, pinned, err := registry.Choose(ctx, db, cfg.Model, registry.LoadRegistered) // --model, else the registry's active model
+	if errors.Is(err, registry.ErrActiveModel) {
 		// A broken active model must not keep the server down (it would on every restart):
 		// serve the embedded model and say so loudly.
 		fmt.Fprintf(e.stderr, "tribune: %v; serving the embedded model instead (tribune model activate embedded, or activate another)\n", err)
-		clf, err = loadClassifier("")
+		clf, err = registry.LoadClassifier("")
 	}
 	if err != nil {
 		return err
@@ -76,10 +78,12 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	if cfg.Demo {
-		if err := checkDemoTarget(ctx, db, cfg); err != nil {
-			return err
+		if !cfg.DemoForce {
+			if err := demo.CheckTarget(ctx, db, cfg.DB); err != nil {
+				return err
+			}
 		}
-		if _, err := loadDemo(ctx, svc, db, e.stderr); err != nil { // see cmd/tribune/demo.go
+		if _, err := demo.Load(ctx, svc, db, e.stderr); err != nil {
 			return err
 		}
 	}
@@ -90,7 +94,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	}
 	logger = logger.With("version", buildVersion())
 	if !pinned {
-		watchRegistry(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
+		registry.Watch(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
 	}
 	dispatcher := moderation.NewDispatcher(db, web.EncodeWebhookBody, logger)
 	opts := web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
@@ -171,7 +175,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&cfg.Model, "model", e.getenv("TRIBUNE_MODEL"), "model `file` (env TRIBUNE_MODEL; default: the embedded model)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "do not log every request")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark dashboard cookies Secure (behind a TLS-terminating proxy)")
-	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set into its own database ("+demoDB+" unless --db is given) and print a demo admin's login (idempotent)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set into its own database ("+demo.DB+" unless --db is given) and print a demo admin's login (idempotent)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(e, "TRIBUNE_LOG_FORMAT", "json"), "log `format`: json or text (env TRIBUNE_LOG_FORMAT)")
 	fs.BoolVar(&cfg.Metrics, "metrics", envOr(e, "TRIBUNE_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (env TRIBUNE_METRICS=false turns it off)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", e.getenv("TRIBUNE_TRUSTED_PROXIES"), "comma-separated `IPs or CIDRs` of reverse proxies whose X-Forwarded-For names the client (env TRIBUNE_TRUSTED_PROXIES)")
@@ -183,7 +187,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		return cfg, err
 	}
 	if cfg.Demo && e.getenv("TRIBUNE_DB") == "" && !flagSet(fs, "db") {
-		cfg.DB = demoDB // the demo never lands in the default (real) database by accident
+		cfg.DB = demo.DB // the demo never lands in the default (real) database by accident
 	}
 	return cfg, nil
 }
