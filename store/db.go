@@ -74,7 +74,11 @@ func dsn(path string, readOnly bool) string {
 }
 
 // Open opens (creating if needed) the database at path and applies every pending migration.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (*DB, error) { return OpenClock(ctx, path, time.Now) }
+
+// OpenClock is Open with the clock now (DB.Now, and the time migrations are recorded at)
+// instead of time.Now, for tests.
+func OpenClock(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	write, err := sql.Open(writeDriver, dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -84,10 +88,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	db := &DB{Now: time.Now, path: path, write: write, writeTurn: make(chan struct{}, 1)}
+	db := &DB{Now: now, path: path, write: write, writeTurn: make(chan struct{}, 1)}
 	// Migrate on the writer before the readers open: the first connection creates the file
 	// and switches it to WAL.
-	if err := migrate(ctx, write, migrationFS, time.Now()); err != nil {
+	if err := migrate(ctx, write, migrationFS, now()); err != nil {
 		_ = write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -114,7 +118,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	loop, stop := context.WithCancel(context.Background())
 	db.stop, db.stopped = stop, make(chan struct{})
 	go db.checkpointLoop(loop, db.stopped)
-	db.inserts = newCommitter()
+	db.inserts = &committer{wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go db.commitLoop()
 	return db, nil
 }

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/moderation/moderationtest"
@@ -51,9 +50,10 @@ func TestModelActivationUnderLoad(t *testing.T) {
 	if _, _, err := svc.PutArticle(ctx, moderation.Article{ID: "a1", Title: "Tram line"}); err != nil {
 		t.Fatal(err)
 	}
-	w := &Watcher{Registry: db, Service: svc, Load: fakeLoader, Interval: time.Millisecond,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Current: "v0"}
-	go w.Run(ctx)
+	// The watcher's checks run here, one after each activation, while the goroutines below
+	// score and submit: the swap happens under load, with no ticker or sleep to wait for.
+	w := &Watcher{Registry: db, Service: svc, Load: fakeLoader, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Current: "v0"}
 
 	known := map[string]bool{"v0": true, "v1": true, "v2": true, "v3": true, "v4": true}
 	var requests, failures atomic.Int64
@@ -99,14 +99,15 @@ func TestModelActivationUnderLoad(t *testing.T) {
 		if err := db.ActivateModel(ctx, v); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(5 * time.Millisecond)
+		if err := w.Check(ctx); (err != nil) != (v == "broken") {
+			t.Errorf("check after activating %s: %v", v, err)
+		}
 	}
 	if err := db.ActivateModel(ctx, "v3"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for svc.Classifier().Version() != "v3" && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	if err := w.Check(ctx); err != nil {
+		t.Fatal(err)
 	}
 	close(stop)
 	wg.Wait()
