@@ -16,14 +16,12 @@ import (
 // The write path, top to bottom: every write takes the write turn (withTx) and runs in one
 // transaction (runTx); InsertComment instead queues a prepared insert that the committer
 // goroutine writes with others in one transaction (the package doc says why), each in a
-// savepoint, and audit rows are written beside the change they record (insertAudit).
+// savepoint; the audit row and the outbox event of a change are written in its transaction.
 
-// withTx takes the write turn and runs fn in a write transaction (see runTx).
-//
-// ctx bounds the wait for the turn. Once the transaction holds it, fn gets a context without
-// cancellation: its statements take microseconds, cancelling halfway would only waste the
-// work, and the driver honours a cancellable context with a goroutine per statement, which
-// costs more than the statement on the hot insert path.
+// withTx takes the write turn and runs fn in a write transaction (see runTx). ctx bounds the
+// wait for the turn; fn gets a context without cancellation: its statements take microseconds,
+// cancelling halfway would only waste the work, and the driver honours a cancellable context
+// with a goroutine per statement, which costs more than the statement on the hot insert path.
 func (db *DB) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	select {
 	case db.writeTurn <- struct{}{}:
@@ -86,10 +84,9 @@ func (db *DB) InsertComment(ctx context.Context, nc moderation.NewComment) (mode
 	return call.comment, call.created, nil
 }
 
-// maxBatch bounds one transaction, so that the write lock is never held for more than a few
-// ms (decisions and claims queue for it too). Larger batches would gain little: the commit
-// writes every page the batch dirtied, and most of a comment's pages are leaves of indices
-// with random keys (author, queue priority), which neighbours in a batch rarely share.
+// maxBatch bounds one transaction, so the write lock is held a few ms at most (decisions and
+// claims queue for it too). Larger batches would gain little: most pages a comment dirties
+// are index leaves with random keys (author, priority), rarely shared within a batch.
 const maxBatch = 128
 
 // errClosed is returned to inserts that arrive after Close.
@@ -149,10 +146,6 @@ type committer struct {
 	closed bool
 	wake   chan struct{} // capacity 1: "the queue may be non-empty"
 	done   chan struct{} // closed when the goroutine has drained the queue and stopped
-}
-
-func newCommitter() *committer {
-	return &committer{wake: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // insert queues call and waits for its result, or for ctx to end while it is still queued.
@@ -285,8 +278,8 @@ func (call *insertCall) write(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// insert writes the comment, its score row and audit row, or finds the earlier comment with
-// the same idempotency key or external ID, which may be one written earlier in this batch.
+// insert writes the comment, its score, audit and event rows, or finds the earlier comment
+// with the same idempotency key or external ID (perhaps written earlier in this batch).
 func (r *commentInsert) insert(ctx context.Context, tx *sql.Tx) (moderation.Comment, bool, error) {
 	c := r.c
 	id, found, err := findIdempotent(ctx, tx, r.scope, r.key, c.ExternalID)
@@ -316,11 +309,8 @@ func (r *commentInsert) insert(ctx context.Context, tx *sql.Tx) (moderation.Comm
 		c.ID, c.Assessment.ModelVersion, r.tone, r.stance, r.expl, c.Assessment.Language, r.created); err != nil {
 		return moderation.Comment{}, false, translate(err)
 	}
-	err = insertAudit(ctx, tx, auditRow{
-		commentID: c.ID, action: moderation.AuditSubmitted, verdict: c.MachineVerdict,
-		detail: r.detail, modelVersion: c.Assessment.ModelVersion, at: r.now,
-	})
-	if err != nil {
+	if err := insertAudit(ctx, tx, auditRow{commentID: c.ID, action: moderation.AuditSubmitted,
+		verdict: c.MachineVerdict, detail: r.detail, modelVersion: c.Assessment.ModelVersion, at: r.now}); err != nil {
 		return moderation.Comment{}, false, err
 	}
 	err = insertEvent(ctx, tx, moderation.Event{Kind: moderation.EventVerdict, CommentID: c.ID,
@@ -391,6 +381,20 @@ func insertAudit(ctx context.Context, tx *sql.Tx, r auditRow) error {
 		formatTime(r.at))
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", r.action, translate(err))
+	}
+	return nil
+}
+
+// insertEvent appends ev to the outbox inside the transaction that made the change it
+// reports, so an event exists exactly when its change was committed.
+func insertEvent(ctx context.Context, tx *sql.Tx, ev moderation.Event) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events
+		(kind, comment_id, article_id, scope, status, verdict, reasons, moderator, model_version, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(ev.Kind), ev.CommentID, ev.ArticleID, ev.Scope, string(ev.Status), string(ev.Verdict),
+		strings.Join(ev.Reasons, " "), ev.Moderator, ev.ModelVersion, formatTime(ev.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("event %s: %w", ev.Kind, translate(err))
 	}
 	return nil
 }

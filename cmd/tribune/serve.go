@@ -63,13 +63,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	if !existed {
 		fmt.Fprintf(e.stderr, "tribune: created database %s\n", cfg.DB)
 	}
-	clf, pinned, err := registry.Choose(ctx, db, cfg.Model, registry.LoadRegistered) // --model, else the registry's active model
-	if errors.Is(err, registry.ErrActiveModel) {
-		// A broken active model must not keep the server down (it would on every restart):
-		// serve the embedded model and say so loudly.
-		fmt.Fprintf(e.stderr, "tribune: %v; serving the embedded model instead (tribune model activate embedded, or activate another)\n", err)
-		clf, err = registry.LoadClassifier("")
-	}
+	clf, pinned, err := serveModel(ctx, db, cfg.Model, e)
 	if err != nil {
 		return err
 	}
@@ -78,12 +72,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	if cfg.Demo {
-		if !cfg.DemoForce {
-			if err := demo.CheckTarget(ctx, db, cfg.DB); err != nil {
-				return err
-			}
-		}
-		if _, err := demo.Load(ctx, svc, db, e.stderr); err != nil {
+		if err := loadDemo(ctx, svc, db, cfg, e); err != nil {
 			return err
 		}
 	}
@@ -111,19 +100,25 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	defer func() { stopDispatch(); <-dispatched }()               // before the database closes
 	go purgeSessions(ctx, svc, logger)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	fmt.Fprintf(e.stderr, "tribune: version %s, model %s, database %s\n", buildVersion(), clf.Version(), cfg.DB)
+	return listenAndServe(ctx, cfg.Addr, srv.Handler(), logger, e)
+}
+
+// listenAndServe serves h on addr until ctx ends, then drains in-flight requests for at most
+// shutdownTimeout.
+func listenAndServe(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, e env) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(e.stderr, "tribune: version %s, model %s, database %s\n", buildVersion(), clf.Version(), cfg.DB)
 	fmt.Fprintf(e.stderr, "tribune: listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -143,6 +138,30 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	}
 	fmt.Fprintln(e.stderr, "tribune: stopped")
 	return nil
+}
+
+// serveModel picks the model to serve: --model, else the registry's active model, else the
+// embedded one. A broken active model must not keep the server down (it would on every
+// restart): the embedded model is served instead, and the log says so loudly.
+func serveModel(ctx context.Context, db *store.DB, path string, e env) (moderation.Classifier, bool, error) {
+	clf, pinned, err := registry.Choose(ctx, db, path, registry.LoadRegistered)
+	if errors.Is(err, registry.ErrActiveModel) {
+		fmt.Fprintf(e.stderr, "tribune: %v; serving the embedded model instead (tribune model activate embedded, or activate another)\n", err)
+		clf, err = registry.LoadClassifier("")
+	}
+	return clf, pinned, err
+}
+
+// loadDemo loads the demo data set for serve --demo, into a database that holds no other
+// data unless --demo-force.
+func loadDemo(ctx context.Context, svc *moderation.Service, db *store.DB, cfg serveConfig, e env) error {
+	if !cfg.DemoForce {
+		if err := demo.CheckTarget(ctx, db, cfg.DB); err != nil {
+			return err
+		}
+	}
+	_, err := demo.Load(ctx, svc, db, e.stderr)
+	return err
 }
 
 // sessionPurgeInterval is how often serve deletes expired sessions and old login failures.
