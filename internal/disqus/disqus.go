@@ -1,4 +1,6 @@
-package main
+// Package disqus reads a Disqus comment export (the XML file "Export comments" in a forum's
+// admin writes) as rows for moderation.Importer, one post at a time.
+package disqus
 
 import (
 	"bufio"
@@ -27,16 +29,16 @@ import (
 //	  </post>
 //	</disqus>
 //
-// Threads come before the posts that refer to them. disqusReader walks it with a streaming
+// Threads come before the posts that refer to them. A Reader walks it with a streaming
 // decoder, so memory holds one post (and the thread index) whatever the file's size.
 
-type disqusRef struct {
+type ref struct {
 	Attrs []xml.Attr `xml:",any,attr"`
 }
 
 // id returns the dsq:id attribute; matching on the local name alone accepts exports whose
 // namespace prefix differs.
-func (r disqusRef) id() string {
+func (r ref) id() string {
 	for _, a := range r.Attrs {
 		if a.Name.Local == "id" {
 			return a.Value
@@ -45,15 +47,15 @@ func (r disqusRef) id() string {
 	return ""
 }
 
-type disqusThread struct {
-	disqusRef
+type threadElem struct {
+	ref
 	Identifier string `xml:"id"`
 	Link       string `xml:"link"`
 	Title      string `xml:"title"`
 }
 
-type disqusPost struct {
-	disqusRef
+type postElem struct {
+	ref
 	Message   string `xml:"message"`
 	CreatedAt string `xml:"createdAt"`
 	IsDeleted bool   `xml:"isDeleted"`
@@ -63,20 +65,20 @@ type disqusPost struct {
 		Username    string `xml:"username"`
 		IsAnonymous bool   `xml:"isAnonymous"`
 	} `xml:"author"`
-	Thread disqusRef  `xml:"thread"`
-	Parent *disqusRef `xml:"parent"`
+	Thread ref  `xml:"thread"`
+	Parent *ref `xml:"parent"`
 }
 
-// disqusArticle is what Tribune knows of a Disqus thread.
-type disqusArticle struct{ id, title, url string }
+// article is what Tribune knows of a Disqus thread.
+type article struct{ id, title, url string }
 
-// maxDisqusTokenBytes bounds the bytes the XML decoder may read for one token or element
+// MaxTokenBytes bounds the bytes the XML decoder may read for one token or element
 // (a post is at most moderation.MaxCommentBytes of text, plus its markup and metadata), so a
 // hostile or broken export fails at the limit instead of being buffered whole.
-const maxDisqusTokenBytes = 1 << 20
+const MaxTokenBytes = 1 << 20
 
-// errDisqusTooLarge is an element over maxDisqusTokenBytes.
-var errDisqusTooLarge = fmt.Errorf("an element is larger than %d bytes", maxDisqusTokenBytes)
+// ErrTooLarge is the error for an element over MaxTokenBytes.
+var ErrTooLarge = fmt.Errorf("an element is larger than %d bytes", MaxTokenBytes)
 
 // boundedReader lets the XML decoder read at most limit bytes after each reset. It is an
 // io.ByteReader, so the decoder reads through it byte by byte without its own read-ahead and
@@ -89,7 +91,7 @@ type boundedReader struct {
 
 func (b *boundedReader) ReadByte() (byte, error) {
 	if b.n >= b.limit {
-		return 0, errDisqusTooLarge
+		return 0, ErrTooLarge
 	}
 	b.n++
 	return b.r.ReadByte()
@@ -97,7 +99,7 @@ func (b *boundedReader) ReadByte() (byte, error) {
 
 func (b *boundedReader) Read(p []byte) (int, error) {
 	if b.n >= b.limit {
-		return 0, errDisqusTooLarge
+		return 0, ErrTooLarge
 	}
 	p = p[:min(int64(len(p)), b.limit-b.n)]
 	n, err := b.r.Read(p)
@@ -108,22 +110,24 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 // reset starts a new budget, before each token or element.
 func (b *boundedReader) reset() { b.n = 0 }
 
-// disqusReader yields a Disqus export's posts as import rows.
-type disqusReader struct {
+// Reader yields a Disqus export's live posts as import rows.
+type Reader struct {
 	in      *boundedReader
 	dec     *xml.Decoder
-	threads map[string]disqusArticle
+	threads map[string]article
 	Deleted int // posts skipped because Disqus marks them deleted
 	Spam    int // posts skipped because Disqus marks them spam
 }
 
-func newDisqusReader(r io.Reader) *disqusReader {
-	in := &boundedReader{r: bufio.NewReader(r), limit: maxDisqusTokenBytes}
-	return &disqusReader{in: in, dec: xml.NewDecoder(in), threads: map[string]disqusArticle{}}
+// NewReader returns a Reader of the export r.
+func NewReader(r io.Reader) *Reader {
+	in := &boundedReader{r: bufio.NewReader(r), limit: MaxTokenBytes}
+	return &Reader{in: in, dec: xml.NewDecoder(in), threads: map[string]article{}}
 }
 
-// next returns the next live post, or io.EOF.
-func (d *disqusReader) next() (moderation.ImportRow, error) {
+// Next returns the next live post, or io.EOF. A post with an unreadable time is an
+// *moderation.InputError naming it; the export can be read on after it.
+func (d *Reader) Next() (moderation.ImportRow, error) {
 	for {
 		d.in.reset()
 		tok, err := d.dec.Token()
@@ -142,13 +146,13 @@ func (d *disqusReader) next() (moderation.ImportRow, error) {
 		case "disqus":
 			continue // the root: walk into it
 		case "thread":
-			var t disqusThread
+			var t threadElem
 			if err := d.dec.DecodeElement(&t, &se); err != nil {
 				return moderation.ImportRow{}, fmt.Errorf("disqus xml: thread: %w", err)
 			}
 			d.threads[t.id()] = threadArticle(t)
 		case "post":
-			var p disqusPost
+			var p postElem
 			if err := d.dec.DecodeElement(&p, &se); err != nil {
 				return moderation.ImportRow{}, fmt.Errorf("disqus xml: post: %w", err)
 			}
@@ -171,7 +175,7 @@ func (d *disqusReader) next() (moderation.ImportRow, error) {
 // threadArticle maps a thread to an article: the site's own identifier when Disqus has it
 // (it is what the site passes as disqus_identifier, so it matches the site's article IDs),
 // else the page URL, else the Disqus thread ID.
-func threadArticle(t disqusThread) disqusArticle {
+func threadArticle(t threadElem) article {
 	id := strings.TrimSpace(t.Identifier)
 	if id == "" {
 		id = strings.TrimSpace(t.Link)
@@ -179,13 +183,13 @@ func threadArticle(t disqusThread) disqusArticle {
 	if id == "" || len(id) > moderation.MaxIDBytes {
 		id = "disqus-thread-" + t.id()
 	}
-	return disqusArticle{id: id, title: strings.TrimSpace(t.Title), url: strings.TrimSpace(t.Link)}
+	return article{id: id, title: strings.TrimSpace(t.Title), url: strings.TrimSpace(t.Link)}
 }
 
-func (d *disqusReader) row(p disqusPost) (moderation.ImportRow, error) {
+func (d *Reader) row(p postElem) (moderation.ImportRow, error) {
 	a, ok := d.threads[p.Thread.id()]
 	if !ok {
-		a = disqusArticle{id: "disqus-thread-" + p.Thread.id()}
+		a = article{id: "disqus-thread-" + p.Thread.id()}
 	}
 	author := moderation.Author{Name: strings.TrimSpace(p.Author.Name)}
 	switch u := strings.TrimSpace(p.Author.Username); {
@@ -195,7 +199,7 @@ func (d *disqusReader) row(p disqusPost) (moderation.ImportRow, error) {
 		author.ID = "disqus-guest:" + author.Name
 	}
 	row := moderation.ImportRow{
-		Comment: moderation.Comment{ArticleID: a.id, Author: author, Text: htmlToText(p.Message),
+		Comment: moderation.Comment{ArticleID: a.id, Author: author, Text: HTMLToText(p.Message),
 			ExternalID: p.id()},
 		ArticleTitle: a.title, ArticleURL: a.url,
 	}
@@ -212,9 +216,9 @@ func (d *disqusReader) row(p disqusPost) (moderation.ImportRow, error) {
 	return row, nil
 }
 
-// htmlToText turns a Disqus message (a small HTML fragment: p, br, a, b, i, blockquote, code)
+// HTMLToText turns a Disqus message (a small HTML fragment: p, br, a, b, i, blockquote, code)
 // into plain text: block ends become newlines, tags go, entities are decoded.
-func htmlToText(s string) string {
+func HTMLToText(s string) string {
 	var b strings.Builder
 	for len(s) > 0 {
 		i := strings.IndexByte(s, '<')

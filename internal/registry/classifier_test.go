@@ -1,4 +1,4 @@
-package main
+package registry
 
 import (
 	"testing"
@@ -10,9 +10,9 @@ import (
 // language on both paths, and that the default policy then holds a German comment for its
 // language instead of judging it as English.
 func TestModelClassifierLanguage(t *testing.T) {
-	clf, err := loadClassifier("")
+	clf, err := LoadClassifier("")
 	if err != nil {
-		t.Fatalf("loadClassifier: %v", err)
+		t.Fatalf("LoadClassifier: %v", err)
 	}
 	quick, ok := clf.(moderation.QuickClassifier)
 	if !ok {

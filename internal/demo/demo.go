@@ -1,9 +1,10 @@
-package main
+// Package demo loads Tribune's demo data set (fixtures/demo*: articles, a few hundred comments
+// written for the demo, and moderators' decisions) into a database, for "tribune serve --demo".
+package demo
 
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -17,45 +18,42 @@ import (
 // Demo accounts. The admin's password is new on every start and printed; the moderator plays
 // the human decisions of the demo history (an admin can set its password in the settings).
 const (
-	demoAdmin     = "demo-admin"
-	demoModerator = "demo-moderator"
-	demoScope     = "demo"
+	Admin     = "demo-admin"
+	Moderator = "demo-moderator"
+	scope     = "demo"
 )
 
-// demoDB is the database "serve --demo" uses unless --db or TRIBUNE_DB names one.
-const demoDB = "tribune-demo.db"
+// DB is the database "serve --demo" uses unless --db or TRIBUNE_DB names one.
+const DB = "tribune-demo.db"
 
-// checkDemoTarget refuses to load the demo into a database holding comments from outside the
-// demo or API keys (a real site's), unless --demo-force says so.
-func checkDemoTarget(ctx context.Context, db *store.DB, cfg serveConfig) error {
-	if cfg.DemoForce {
-		return nil
-	}
-	n, err := db.ForeignData(ctx, demoScope)
+// CheckTarget refuses to load the demo into the database at path when it holds comments from
+// outside the demo or API keys (a real site's); "serve --demo-force" skips this check.
+func CheckTarget(ctx context.Context, db *store.DB, path string) error {
+	n, err := db.ForeignData(ctx, scope)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	if n > 0 {
 		return fmt.Errorf("demo: %s holds %d comments or API keys that are not demo data; "+
-			"run the demo on its own database (omit --db, or give a new file) or pass --demo-force", cfg.DB, n)
+			"run the demo on its own database (omit --db, or give a new file) or pass --demo-force", path, n)
 	}
 	return nil
 }
 
-// demoReport is what loadDemo did.
-type demoReport struct {
+// Report is what Load did.
+type Report struct {
 	Stored, Existing, Decided int
 	Admin, Password           string
 }
 
-// loadDemo loads the demo data set (fixtures/demo*) into the database: its articles, its
+// Load loads the demo data set (fixtures/demo*) into the database: its articles, its
 // comments scored by the service's classifier and policy, and human decisions on about two
 // thirds of the held comments older than six hours, so every page has something to show. It is
 // idempotent: comments carry idempotency keys, and a second run stores and decides nothing new.
 // It must run before the server starts: it moves the service's and the store's clocks back to
 // each comment's time while storing it.
-func loadDemo(ctx context.Context, svc *moderation.Service, db *store.DB, w io.Writer) (demoReport, error) {
-	var rep demoReport
+func Load(ctx context.Context, svc *moderation.Service, db *store.DB, w io.Writer) (Report, error) {
+	var rep Report
 	articles, err := fixtures.DemoArticles()
 	if err != nil {
 		return rep, err
@@ -66,18 +64,13 @@ func loadDemo(ctx context.Context, svc *moderation.Service, db *store.DB, w io.W
 			return rep, fmt.Errorf("demo: article %s: %w", a.ID, err)
 		}
 	}
-	if rep.Password, err = demoPassword(); err != nil {
+	// crypto/rand.Text: 26 random base32 characters (130 bits), never an error.
+	rep.Password = rand.Text()
+	rep.Admin = Admin
+	if err := ensureModerator(ctx, svc, Admin, rep.Password, moderation.RoleAdmin); err != nil {
 		return rep, err
 	}
-	rep.Admin = demoAdmin
-	if err := ensureModerator(ctx, svc, demoAdmin, rep.Password, moderation.RoleAdmin); err != nil {
-		return rep, err
-	}
-	modPassword, err := demoPassword()
-	if err != nil {
-		return rep, err
-	}
-	if err := ensureModerator(ctx, svc, demoModerator, modPassword, moderation.RoleModerator); err != nil {
+	if err := ensureModerator(ctx, svc, Moderator, rand.Text(), moderation.RoleModerator); err != nil {
 		return rep, err
 	}
 	mods, err := svc.Moderators(ctx)
@@ -86,7 +79,7 @@ func loadDemo(ctx context.Context, svc *moderation.Service, db *store.DB, w io.W
 	}
 	var decider moderation.Moderator
 	for _, m := range mods {
-		if m.Name == demoModerator {
+		if m.Name == Moderator {
 			decider = m
 		}
 	}
@@ -98,7 +91,7 @@ func loadDemo(ctx context.Context, svc *moderation.Service, db *store.DB, w io.W
 		at := start.Add(-dc.Age)
 		clock := func() time.Time { return at }
 		svc.Now, db.Now = clock, clock
-		c, created, err := svc.Submit(ctx, demoScope, moderation.Submission{ArticleID: dc.ArticleID,
+		c, created, err := svc.Submit(ctx, scope, moderation.Submission{ArticleID: dc.ArticleID,
 			Author: moderation.Author{ID: dc.AuthorID, Name: dc.AuthorName}, Text: dc.Text, IdempotencyKey: dc.Key})
 		if err != nil {
 			return rep, fmt.Errorf("demo: comment %s: %w", dc.Key, err)
@@ -123,7 +116,7 @@ func loadDemo(ctx context.Context, svc *moderation.Service, db *store.DB, w io.W
 		rep.Decided++
 	}
 	fmt.Fprintf(w, "tribune: demo data: %d comments stored, %d already there, %d decided by %s\n",
-		rep.Stored, rep.Existing, rep.Decided, demoModerator)
+		rep.Stored, rep.Existing, rep.Decided, Moderator)
 	fmt.Fprintf(w, "tribune: demo dashboard login: name %s, password %s\n", rep.Admin, rep.Password)
 	return rep, nil
 }
@@ -138,13 +131,4 @@ func ensureModerator(ctx context.Context, svc *moderation.Service, name, passwor
 		return fmt.Errorf("demo: moderator %s: %w", name, err)
 	}
 	return nil
-}
-
-// demoPassword is 16 random URL-safe characters.
-func demoPassword() (string, error) {
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("demo password: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
 }

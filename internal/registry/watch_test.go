@@ -1,4 +1,4 @@
-package main
+package registry
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/moderation/moderationtest"
@@ -51,9 +50,10 @@ func TestModelActivationUnderLoad(t *testing.T) {
 	if _, _, err := svc.PutArticle(ctx, moderation.Article{ID: "a1", Title: "Tram line"}); err != nil {
 		t.Fatal(err)
 	}
-	w := &registryWatcher{reg: db, svc: svc, load: fakeLoader, interval: time.Millisecond,
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)), current: "v0"}
-	go w.run(ctx)
+	// The watcher's checks run here, one after each activation, while the goroutines below
+	// score and submit: the swap happens under load, with no ticker or sleep to wait for.
+	w := &Watcher{Registry: db, Service: svc, Load: fakeLoader, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Current: "v0"}
 
 	known := map[string]bool{"v0": true, "v1": true, "v2": true, "v3": true, "v4": true}
 	var requests, failures atomic.Int64
@@ -99,14 +99,15 @@ func TestModelActivationUnderLoad(t *testing.T) {
 		if err := db.ActivateModel(ctx, v); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(5 * time.Millisecond)
+		if err := w.Check(ctx); (err != nil) != (v == "broken") {
+			t.Errorf("check after activating %s: %v", v, err)
+		}
 	}
 	if err := db.ActivateModel(ctx, "v3"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for svc.Classifier().Version() != "v3" && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	if err := w.Check(ctx); err != nil {
+		t.Fatal(err)
 	}
 	close(stop)
 	wg.Wait()
@@ -119,14 +120,14 @@ func TestModelActivationUnderLoad(t *testing.T) {
 	t.Logf("%d requests during 41 activations", requests.Load())
 }
 
-func TestChooseClassifier(t *testing.T) {
+func TestChoose(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	c, pinned, err := chooseClassifier(ctx, db, "", fakeLoader)
+	c, pinned, err := Choose(ctx, db, "", fakeLoader)
 	if err != nil || pinned {
 		t.Fatalf("empty registry: %v, pinned %v", err, pinned)
 	}
@@ -134,13 +135,13 @@ func TestChooseClassifier(t *testing.T) {
 	if _, err := db.ImportModel(ctx, moderation.RegisteredModel{Version: "v9", Name: "v9", Data: []byte("model v9")}); err != nil {
 		t.Fatal(err)
 	}
-	if c, _, _ := chooseClassifier(ctx, db, "", fakeLoader); c.Version() != want {
+	if c, _, _ := Choose(ctx, db, "", fakeLoader); c.Version() != want {
 		t.Errorf("with nothing active = %s, want the embedded %s", c.Version(), want)
 	}
 	if err := db.ActivateModel(ctx, "v9"); err != nil {
 		t.Fatal(err)
 	}
-	if c, pinned, err := chooseClassifier(ctx, db, "", fakeLoader); err != nil || pinned || c.Version() != "v9" {
+	if c, pinned, err := Choose(ctx, db, "", fakeLoader); err != nil || pinned || c.Version() != "v9" {
 		t.Errorf("with v9 active = %v, %v, %v; want v9", c, pinned, err)
 	}
 }
@@ -158,8 +159,8 @@ func TestWatcherKeepsModelAndReturnsToEmbedded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &registryWatcher{reg: db, svc: svc, load: fakeLoader, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		current: "v0", embedded: func() (moderation.Classifier, error) {
+	w := &Watcher{Registry: db, Service: svc, Load: fakeLoader, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Current: "v0", Embedded: func() (moderation.Classifier, error) {
 			return moderationtest.FakeClassifier{Name: "builtin"}, nil
 		}}
 	for _, m := range []moderation.RegisteredModel{{Version: "v1", Name: "good", Data: []byte("model 1")},
@@ -180,7 +181,7 @@ func TestWatcherKeepsModelAndReturnsToEmbedded(t *testing.T) {
 		if err := st.do(); err != nil {
 			t.Fatal(err)
 		}
-		_ = w.check(ctx) // the bad model's load error is expected
+		_ = w.Check(ctx) // the bad model's load error is expected
 		if got := svc.Classifier().Version(); got != st.want {
 			t.Errorf("step %d: running %q, want %q", i, got, st.want)
 		}

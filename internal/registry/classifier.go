@@ -1,8 +1,17 @@
-package main
+// Package registry is Tribune's model workflow: it turns model files into moderation
+// classifiers (the one place package classifier meets the domain), picks the model a command
+// runs (a file, else the registry's active model, else the embedded default), checks and
+// imports models into the registry, compares a new model with the active one, and keeps a
+// running service on the active model as it changes.
+package registry
 
 import (
+	"bytes"
+	"fmt"
+
 	"github.com/tribune/tribune/classifier"
 	"github.com/tribune/tribune/classifier/lang"
+	"github.com/tribune/tribune/models"
 	"github.com/tribune/tribune/moderation"
 )
 
@@ -17,7 +26,9 @@ type modelClassifier struct {
 	priors map[string]float64 // each binary head's reference prior, when the model records it
 }
 
-// newModelClassifier adapts m.
+// Adapt returns m as a moderation.Classifier (it is a moderation.QuickClassifier too).
+func Adapt(m *classifier.Model) moderation.Classifier { return newModelClassifier(m) }
+
 func newModelClassifier(m *classifier.Model) modelClassifier {
 	c := modelClassifier{m: m, priors: map[string]float64{}}
 	for _, h := range m.Heads() {
@@ -88,12 +99,29 @@ func (c modelClassifier) assessment(p classifier.Prediction) moderation.Assessme
 	return a
 }
 
-// loadClassifier returns the classifier to serve: the model file at path, or the embedded
+// LoadModel reads the model file at path, or the embedded default model for "".
+func LoadModel(path string) (*classifier.Model, error) {
+	if path == "" {
+		return classifier.LoadFS(models.FS, models.DefaultModel)
+	}
+	return classifier.LoadFile(path)
+}
+
+// LoadClassifier returns the classifier to serve: the model file at path, or the embedded
 // default for "".
-func loadClassifier(path string) (moderation.Classifier, error) {
-	m, err := loadModel(path)
+func LoadClassifier(path string) (moderation.Classifier, error) {
+	m, err := LoadModel(path)
 	if err != nil {
 		return nil, err
+	}
+	return newModelClassifier(m), nil
+}
+
+// LoadBytes loads a model file held in memory (the registry's BLOB).
+func LoadBytes(data []byte) (moderation.Classifier, error) {
+	m, err := classifier.Load(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
 	}
 	return newModelClassifier(m), nil
 }

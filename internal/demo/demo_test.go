@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -22,7 +22,7 @@ func TestLoadDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := loadDemo(ctx, svc, db, io.Discard)
+	rep, err := Load(ctx, svc, db, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestLoadDemo(t *testing.T) {
 			t.Errorf("no %s comment in the demo (%v)", s, stance)
 		}
 	}
-	again, err := loadDemo(ctx, svc, db, io.Discard)
+	again, err := Load(ctx, svc, db, io.Discard)
 	if err != nil || again.Stored != 0 || again.Decided != 0 || again.Existing != rep.Stored {
 		t.Errorf("second load = %+v, %v; want nothing new", again, err)
 	}
