@@ -43,10 +43,10 @@ var behaviourFloors = []struct {
 	Goal     float64
 	Min      int // fewest rows the fixture must hold in the category
 }{
-	{"threat_explicit", 0.87, 0.90, 25},
-	{"threat_implied", 0.51, 0.90, 25},
-	{"identity_attack", 0.71, 0.90, 25},
-	{"insult", 0.73, 0.90, 25},
+	{"threat_explicit", 0.90, 0.90, 25},
+	{"threat_implied", 0.58, 0.90, 25},
+	{"identity_attack", 0.81, 0.90, 25},
+	{"insult", 0.76, 0.90, 25},
 	{"profanity", 0.59, 0.85, 25},
 	{"obfuscated", 0.67, 0.80, 25},
 	{"padded", 0.62, 0.85, 25},

@@ -82,11 +82,12 @@ func main() {
 	only := flag.String("only", "", "comma-separated data sets to measure (default: all)")
 	civilQ := flag.Float64("civil-quantile", 0.99, "with -thresholds: the share of civil dev comments each head's hold threshold lets through")
 	thresholds := flag.Bool("thresholds", false, "print hold thresholds chosen on civil dev comments of training sources instead of measuring")
-	budget := flag.Float64("hold-budget", 0, "with -thresholds: choose one per-head quantile so that all heads together hold at most this share of the civil comments (overrides -civil-quantile)")
+	holdShare := flag.Float64("hold-share", 0, "with -thresholds: choose one per-head civil quantile so that a site would expect all heads together to hold at most this share of its comments (overrides -civil-quantile)")
+	prior := flag.Float64("prior", 0.08, "with -hold-share: the share of a site's comments that are abusive")
 	margin := flag.Float64("sentence-margin", math.NaN(), "score with this sentence margin instead of the model's (negative: whole comments only)")
 	flag.Parse()
 	if *thresholds {
-		if err := chooseThresholds(*modelPath, *data, *civilQ, *budget, *margin); err != nil {
+		if err := chooseThresholds(*modelPath, *data, *civilQ, *holdShare, *prior, *margin); err != nil {
 			fmt.Fprintln(os.Stderr, "zeroshot:", err)
 			os.Exit(1)
 		}
@@ -115,18 +116,19 @@ func load(modelPath string, margin float64) (*classifier.Model, error) {
 	return m, nil
 }
 
-// chooseThresholds prints hold thresholds chosen on the civil dev comments of three training
-// sources: Wikipedia talk comments labeled not toxic, Kaggle news and forum comments labeled not
-// insulting and Civil Comments news comments labeled not toxic. Each head holds at the score below
-// which a share q of them fall; with a budget, q is the largest share for which all heads
-// together hold at most that share of the civil comments (1-q per head otherwise). No
+// chooseThresholds prints hold thresholds chosen on the dev splits of three training sources:
+// Wikipedia talk comments (toxic or not), Kaggle news and forum comments (insult or not) and
+// Civil Comments news comments (toxic or not). Each head holds at the score below which a share
+// q of the civil ones fall. With a hold share, q is the smallest share (the most holds) for
+// which a news site whose comments are abusive at rate prior would expect all heads together to
+// hold at most that share of its comments: (1-prior) × civil held + prior × abusive held. No
 // evaluate-only set is read.
-func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
+func chooseThresholds(modelPath, data string, q, holdShare, prior, margin float64) error {
 	m, err := load(modelPath, margin)
 	if err != nil {
 		return err
 	}
-	var civil []scored
+	var civil, abusive []scored
 	for _, src := range []struct{ set, civilLabel string }{
 		{"wiki_context_toxicity_cat", "not_toxic"}, {"kaggle_insults_social_commentary", "not_insult"},
 		{"civil_comments_toxic_span_types", "not_toxic"}} {
@@ -137,6 +139,8 @@ func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 		for _, r := range rs {
 			if r.Label == src.civilLabel {
 				civil = append(civil, r)
+			} else {
+				abusive = append(abusive, r)
 			}
 		}
 	}
@@ -162,11 +166,11 @@ func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 		}
 		return t
 	}
-	// held is the share of civil comments that at least one head holds (score >= threshold, as
-	// the policy holds).
-	held := func(t map[string]float64) float64 {
+	// held is the share of rs that at least one head holds (score >= threshold, as the policy
+	// holds).
+	held := func(rs []scored, t map[string]float64) float64 {
 		n := 0
-		for _, r := range civil {
+		for _, r := range rs {
 			for _, h := range heads {
 				if r.scores[h] >= t[h] {
 					n++
@@ -174,12 +178,15 @@ func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 				}
 			}
 		}
-		return float64(n) / float64(len(civil))
+		return float64(n) / float64(max(len(rs), 1))
 	}
-	if budget > 0 {
+	expected := func(t map[string]float64) float64 {
+		return (1-prior)*held(civil, t) + prior*held(abusive, t)
+	}
+	if holdShare > 0 {
 		lo, hi := 0.5, 1.0
 		for range 40 {
-			if mid := (lo + hi) / 2; held(at(mid)) <= budget {
+			if mid := (lo + hi) / 2; expected(at(mid)) <= holdShare {
 				hi = mid
 			} else {
 				lo = mid
@@ -188,12 +195,13 @@ func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 		q = hi
 	}
 	t := at(q)
-	fmt.Printf("model %s: %d civil dev comments (wiki talk not_toxic, kaggle not_insult, civil comments not_toxic), per-head quantile %.4f\n",
-		m.Version(), len(civil), q)
+	fmt.Printf("model %s: %d civil and %d abusive dev comments (wiki talk, kaggle, civil comments), per-head civil quantile %.4f\n",
+		m.Version(), len(civil), len(abusive), q)
 	for _, h := range heads {
 		fmt.Printf("%s: hold at %.4f\n", h, t[h])
 	}
-	fmt.Printf("all heads together hold %.2f%% of these civil comments\n", 100*held(t))
+	fmt.Printf("all heads together hold %.2f%% of the civil and %.2f%% of the abusive comments; at %.0f%% abusive, %.2f%% of a site's comments\n",
+		100*held(civil, t), 100*held(abusive, t), 100*prior, 100*expected(t))
 	return nil
 }
 
