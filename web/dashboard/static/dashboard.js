@@ -182,9 +182,19 @@
       if (next) focus(next);
     }
 
-    // refresh fetches the list again and merges it in place: new comments appear, items
-    // others decided go, claims update; the cursor and the x selections stay.
+    // claim tops up this moderator's claims, so that two moderators working at once are
+    // offered different items. It is a POST of its own: showing the queue changes nothing.
+    function claim() {
+      return post("/queue/claim", [["csrf", csrfToken()]]).catch(function () {});
+    }
+
+    // refresh claims, then fetches the list again and merges it in place: new comments
+    // appear, items others decided go, claims update; the cursor and the x selections stay.
     function refresh() {
+      return claim().then(fetchList);
+    }
+
+    function fetchList() {
       countNow();
       var q = new URLSearchParams(location.search);
       q.set("fragment", "1");
@@ -392,6 +402,12 @@
 
     focus(first());
     offerPending(refresh);
+    // The page opens unclaimed: claim, then put the cursor on one of this moderator's items
+    // unless it has moved on its own.
+    var opened = cur;
+    refresh().then(function () {
+      if (cur === opened && !(cur && cur.classList.contains("mine"))) focus(first());
+    });
     return refresh;
   }
 
