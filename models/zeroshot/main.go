@@ -117,9 +117,10 @@ func load(modelPath string, margin float64) (*classifier.Model, error) {
 }
 
 // chooseThresholds prints hold thresholds chosen on the dev splits of three training sources:
-// Wikipedia talk comments (toxic or not), Kaggle news and forum comments (insult or not) and
-// Civil Comments news comments (toxic or not). Each head holds at the score below which a share
-// q of the civil ones fall. With a hold share, q is the smallest share (the most holds) for
+// Wikipedia talk comments (toxic or not) and Civil Comments news comments (toxic or not) for
+// civil and abusive comments, and Kaggle's insults as abusive ones. Each head holds at the score
+// below which a share q of the civil ones fall (for identity_attack, of those and of the rows
+// the hate speech sources label not hateful). With a hold share, q is the smallest share (the most holds) for
 // which a news site whose comments are abusive at rate prior would expect all heads together to
 // hold at most that share of its comments: (1-prior) × civil held + prior × abusive held. No
 // evaluate-only set is read.
@@ -129,18 +130,41 @@ func chooseThresholds(modelPath, data string, q, holdShare, prior, margin float6
 		return err
 	}
 	var civil, abusive []scored
-	for _, src := range []struct{ set, civilLabel string }{
-		{"wiki_context_toxicity_cat", "not_toxic"}, {"kaggle_insults_social_commentary", "not_insult"},
-		{"civil_comments_toxic_span_types", "not_toxic"}} {
+	// Kaggle's negative label means "not an insult aimed at another commenter", which includes
+	// rude comments about third parties: its insults count as abusive, its other rows as
+	// neither.
+	for _, src := range []struct {
+		set, civilLabel string
+		civil           bool
+	}{
+		{"wiki_context_toxicity_cat", "not_toxic", true}, {"kaggle_insults_social_commentary", "not_insult", false},
+		{"civil_comments_toxic_span_types", "not_toxic", true}} {
 		rs, err := score(m, filepath.Join(data, src.set, "dev.jsonl"))
 		if err != nil {
 			return err
 		}
 		for _, r := range rs {
-			if r.Label == src.civilLabel {
-				civil = append(civil, r)
-			} else {
+			switch {
+			case r.Label != src.civilLabel:
 				abusive = append(abusive, r)
+			case src.civil:
+				civil = append(civil, r)
+			}
+		}
+	}
+	// The identity head's threshold is also a quantile of comments that name groups without
+	// attacking them, which Wikipedia talk and Civil Comments have few of: the rows the hate
+	// speech sources label not hateful (not sexist) join its civil comments.
+	var named []scored
+	for _, src := range []struct{ set, label string }{{"hatexplain", "normal"}, {"implicit_hate", "not_hate"},
+		{"stormfront_hate", "not_hate"}, {"edos_sexism", "not_sexist"}} {
+		rs, err := score(m, filepath.Join(data, src.set, "dev.jsonl"))
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if r.Label == src.label {
+				named = append(named, r)
 			}
 		}
 	}
@@ -152,7 +176,11 @@ func chooseThresholds(modelPath, data string, q, holdShare, prior, margin float6
 		}
 		heads = append(heads, h.Name)
 		var s []float64
-		for _, r := range civil {
+		pool := civil
+		if h.Name == "identity_attack" {
+			pool = append(slices.Clip(civil), named...)
+		}
+		for _, r := range pool {
 			s = append(s, r.scores[h.Name])
 		}
 		sort.Float64s(s)
@@ -195,7 +223,7 @@ func chooseThresholds(modelPath, data string, q, holdShare, prior, margin float6
 		q = hi
 	}
 	t := at(q)
-	fmt.Printf("model %s: %d civil and %d abusive dev comments (wiki talk, kaggle, civil comments), per-head civil quantile %.4f\n",
+	fmt.Printf("model %s: %d civil (wiki talk, civil comments) and %d abusive (the same and kaggle insults) dev comments, per-head civil quantile %.4f\n",
 		m.Version(), len(civil), len(abusive), q)
 	for _, h := range heads {
 		fmt.Printf("%s: hold at %.4f\n", h, t[h])
