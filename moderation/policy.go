@@ -215,6 +215,8 @@ func (p Policy) Evaluate(text string, a Assessment, mode Mode) (Verdict, []Reaso
 		if !ok {
 			continue
 		}
+		// ToneVerdict reports the reject threshold before the hold one, so t is the reject
+		// threshold exactly when the score reached it.
 		v, t := p.ToneVerdict(attr, score)
 		switch {
 		case v == Approve:
