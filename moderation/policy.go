@@ -50,13 +50,13 @@ type Policy struct {
 // of training sources (civil: Wikipedia talk and Civil Comments labeled not toxic, and for the
 // identity head also the rows the hate speech sources label not hateful, which name groups
 // without attacking them; abusive: the toxic ones and Kaggle's insults; `go run
-// ./models/zeroshot -thresholds -hold-share 0.08`): 3.5% of the civil comments, 59% of the
+// ./models/zeroshot -thresholds -hold-share 0.08`): 3.4% of the civil comments, 59% of the
 // abusive ones. No evaluation-only data set took part.
 // Reject thresholds apply only with AutoReject and are far stricter.
 func DefaultPolicy() Policy {
 	return Policy{
 		Hold: map[string]float64{
-			"toxicity": 0.028, "insult": 0.097, "threat": 0.0018, "identity_attack": 0.055, "profanity": 0.0065,
+			"toxicity": 0.026, "insult": 0.093, "threat": 0.0023, "identity_attack": 0.055, "profanity": 0.0063,
 		},
 		Reject: map[string]float64{
 			"toxicity": 0.90, "insult": 0.90, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.95,
@@ -98,10 +98,6 @@ func LoadPolicy(ctx context.Context, store PolicyStore) (Policy, error) {
 
 // previousDefaults are the default thresholds of earlier releases, newest first.
 var previousDefaults = []struct{ hold, reject map[string]float64 }{
-	{
-		hold:   map[string]float64{"toxicity": 0.084, "insult": 0.11, "threat": 0.0034, "identity_attack": 0.021, "profanity": 0.22},
-		reject: map[string]float64{"toxicity": 0.90, "insult": 0.90, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.95},
-	},
 	{
 		hold:   map[string]float64{"toxicity": 0.10, "insult": 0.09, "threat": 0.004, "identity_attack": 0.023, "profanity": 0.27},
 		reject: map[string]float64{"toxicity": 0.90, "insult": 0.90, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.95},

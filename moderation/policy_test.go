@@ -67,7 +67,7 @@ func testPolicy() Policy {
 
 func TestDefaultPolicy(t *testing.T) {
 	p := DefaultPolicy()
-	wantHold := map[string]float64{"toxicity": 0.028, "insult": 0.097, "threat": 0.0018, "identity_attack": 0.055, "profanity": 0.0065}
+	wantHold := map[string]float64{"toxicity": 0.026, "insult": 0.093, "threat": 0.0023, "identity_attack": 0.055, "profanity": 0.0063}
 	wantReject := map[string]float64{"toxicity": 0.90, "insult": 0.90, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.95}
 	if diff := cmp.Diff(wantHold, p.Hold); diff != "" {
 		t.Errorf("hold thresholds (-want +got):\n%s", diff)
@@ -89,7 +89,7 @@ func TestDefaultPolicy(t *testing.T) {
 	}
 	// Each call is a fresh copy: a caller editing its policy does not edit the next one's.
 	p.Hold["insult"], p.Priors["insult"] = 0.5, 0.5
-	if q := DefaultPolicy(); q.Hold["insult"] != 0.097 || q.Priors["insult"] != 0.05 {
+	if q := DefaultPolicy(); q.Hold["insult"] != 0.093 || q.Priors["insult"] != 0.05 {
 		t.Errorf("DefaultPolicy shares its maps between calls: %+v", q)
 	}
 }
@@ -103,10 +103,10 @@ func TestDefaultPolicyEvaluate(t *testing.T) {
 	}{
 		{"below every threshold", map[string]float64{"toxicity": 0.02, "insult": 0.04, "threat": 0.001, "identity_attack": 0.005, "profanity": 0.005},
 			Approve, []string{"every tone score below its threshold (highest 0.040)"}},
-		{"small threat threshold shows its digits", map[string]float64{"toxicity": 0.02, "threat": 0.0018},
-			Hold, []string{"threat 0.0018 ≥ hold threshold 0.0018"}},
+		{"small threat threshold shows its digits", map[string]float64{"toxicity": 0.02, "threat": 0.0023},
+			Hold, []string{"threat 0.0023 ≥ hold threshold 0.0023"}},
 		{"insult and identity attack", map[string]float64{"insult": 0.3, "identity_attack": 0.06},
-			Hold, []string{"insult 0.30 ≥ hold threshold 0.097", "identity_attack 0.060 ≥ hold threshold 0.055"}},
+			Hold, []string{"insult 0.30 ≥ hold threshold 0.093", "identity_attack 0.060 ≥ hold threshold 0.055"}},
 		{"reject threshold holds without auto reject", map[string]float64{"toxicity": 0.95},
 			Hold, []string{"toxicity 0.95 ≥ reject threshold 0.90 (auto-reject off: held)"}},
 	}
