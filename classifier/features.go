@@ -1,8 +1,6 @@
 package classifier
 
 import (
-	"math"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -151,41 +149,6 @@ type scratch struct {
 	subVal    []float32 // their values
 }
 
-// Hashing: FNV-1a over bytes, finished with the splitmix64 finalizer so that low bits are well
-// mixed; keys are the low 32 bits of a namespaced mix.
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func hashString(s string) uint64 {
-	h := uint64(fnvOffset)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= fnvPrime
-	}
-	return mix64(h)
-}
-
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
-
-// key returns the 32-bit feature key of value x in namespace ns. Key 0 marks an empty slot in
-// the weight table, so it is never returned.
-func key(ns, x uint64) uint32 {
-	k := uint32(mix64(x ^ ns*0x9e3779b97f4a7c15))
-	if k == 0 {
-		k = 1
-	}
-	return k
-}
-
 // isPunct reports whether a normalized word is a single punctuation or symbol character (the
 // pre-tokenizer splits those off as words of their own).
 func isPunct(w string) bool {
@@ -208,24 +171,6 @@ func isNegation(w string) bool {
 	return false
 }
 
-// stopwords are English function words left out of comment–context overlap, which should
-// measure shared topic words.
-var stopwords = func() map[uint64]bool {
-	m := make(map[uint64]bool)
-	for _, w := range strings.Fields(`a an the and or but if then else of to in on at by for with
-		from into onto over under about as is are was were be been being am do does did done have
-		has had having it its it's this that these those there here i me my mine we us our ours you
-		your yours he him his she her hers they them their theirs what which who whom whose when
-		where why how all any both each few more most other some such only own same so than too
-		very can will just should would could may might must shall also not no nor s t don isn
-		aren wasn weren doesn didn won wouldn shouldn couldn hasn haven re ve ll d m o y up down
-		out off again further once because while until against between through during before after
-		above below said says say one get got like even much many well`) {
-		m[hashString(w)] = true
-	}
-	return m
-}()
-
 // isNegator reports whether word w, after word prev, starts a negation scope. "t" is the tail
 // of "n't" after the pre-tokenizer splits "don't" into "don", "'", "t".
 func isNegator(w, prev string) bool {
@@ -243,23 +188,45 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 	s.feats = s.feats[:0]
 	s.spans = s.spans[:0]
 	f.tok.Encode(text, &s.enc)
+	s.wordRuns()
+	f.wordFeatures(s, trace)
+	if f.cfg.Lexicon {
+		f.lexiconFeatures(s, &s.enc, trace)
+		s.endLexicon()
+	}
+	nComment := len(s.feats)
+	s.scaleComment(nComment, &f.cfg)
+	if withContext && context != "" {
+		f.contextFeatures(s, context, trace)
+	}
+	return nComment
+}
+
+// wordRuns fills s.first with the first token index of each word of s.enc. Tokens are in word
+// order and every word has at least one.
+func (s *scratch) wordRuns() {
 	enc := &s.enc
-	nw := len(enc.Words)
-	s.words = s.words[:0]
 	s.first = s.first[:0]
-	// Token runs per word: tokens are in word order and every word has at least one.
 	for i, t := range enc.Tokens {
 		for int(t.Word) >= len(s.first) {
 			s.first = append(s.first, int32(i))
 		}
 	}
-	for len(s.first) < nw {
+	for len(s.first) < len(enc.Words) {
 		s.first = append(s.first, int32(len(enc.Tokens)))
 	}
+}
+
+// wordFeatures appends the word, negated-word, bigram and sub-word features of every word of
+// s.enc, recording each word's hash in s.words and its first feature in s.wordFeat.
+func (f *featurizer) wordFeatures(s *scratch, trace bool) {
+	enc := &s.enc
+	nw := len(enc.Words)
 	cfg := &f.cfg
 	neg := 0
 	prev := ""
 	var prevHash uint64
+	s.words = s.words[:0]
 	s.wordFeat = s.wordFeat[:0]
 	s.lexFeat = s.lexFeat[:0]
 	for i := range nw {
@@ -305,34 +272,6 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 		prev, prevHash = w, h
 	}
 	s.wordFeat = append(s.wordFeat, int32(len(s.feats)))
-	if cfg.Lexicon {
-		f.lexiconFeatures(s, enc, trace)
-		s.endLexicon()
-	}
-	nComment := len(s.feats)
-	if cfg.Sublinear {
-		s.sublinear(nComment, cfg.BlockNorm)
-	} else if cfg.BlockNorm {
-		var n [numBlocks]int
-		for _, ft := range s.feats {
-			n[ft.blk]++
-		}
-		var v [numBlocks]float32
-		for b, c := range n {
-			if c > 0 {
-				v[b] = float32(1 / math.Sqrt(float64(c)))
-			}
-		}
-		for i := range s.feats {
-			s.feats[i].val = v[s.feats[i].blk]
-		}
-	} else {
-		scaleRange(s.feats, 0, nComment)
-	}
-	if withContext && context != "" {
-		f.contextFeatures(s, context, trace)
-	}
-	return nComment
 }
 
 // subwords adds piece and character n-gram features of word i, which spans tokens [lo, hi).
@@ -379,362 +318,4 @@ func (f *featurizer) subwords(s *scratch, enc *wordpiece.Encoding, i int, lo, hi
 			}
 		}
 	}
-}
-
-// sublinear gives the first n features sublinear term frequencies and unit norm (per block if
-// perBlock). A feature key occurring tf times keeps its occurrences, in place so that traced
-// spans stay aligned, each with value (1+ln tf)/tf: their sum, all a linear model sees, is
-// 1+ln tf.
-func (s *scratch) sublinear(n int, perBlock bool) {
-	s.sub = s.sub[:0]
-	for i := range n {
-		s.sub = append(s.sub, int32(i))
-	}
-	s.sublinearValues(s.sub, perBlock)
-	for i, v := range s.subVal {
-		s.feats[i].val = v
-	}
-}
-
-// sublinearValues sets s.subVal[j], for the features s.feats[idx[j]] taken as one text, to
-// their sublinear term frequency value scaled to unit norm (per block if perBlock).
-func (s *scratch) sublinearValues(idx []int32, perBlock bool) {
-	// Count each key's occurrences in an open-addressing table of key<<32 | count (0: empty),
-	// sized to at most half full. Keys are already well-mixed hashes, so their low bits index
-	// it directly. Counting is linear in the number of features; sorting them was a fifth of
-	// scoring. The table is all zeros between calls: the slots used are cleared at the end.
-	size := 16
-	for size < 2*len(idx) {
-		size <<= 1
-	}
-	if cap(s.tf) < size {
-		s.tf = make([]uint64, size)
-	}
-	tab := s.tf[:size]
-	mask := uint32(size - 1)
-	s.tfAt = s.tfAt[:0]
-	for _, i := range idx {
-		k := s.feats[i].key
-		h := k & mask
-		for {
-			e := tab[h]
-			if e == 0 {
-				tab[h] = uint64(k)<<32 | 1
-				break
-			}
-			if uint32(e>>32) == k {
-				tab[h] = e + 1
-				break
-			}
-			h = (h + 1) & mask
-		}
-		s.tfAt = append(s.tfAt, int32(h))
-	}
-	var sq [numBlocks]float64
-	s.subVal = s.subVal[:0]
-	for j, i := range idx {
-		val, share := sublinearValue(int(uint32(tab[s.tfAt[j]])))
-		s.subVal = append(s.subVal, float32(val))
-		// Each occurrence adds its share of the key's squared value a^2.
-		if perBlock {
-			sq[s.feats[i].blk] += share
-		} else {
-			sq[0] += share
-		}
-	}
-	for _, h := range s.tfAt {
-		tab[h] = 0
-	}
-	var v [numBlocks]float32
-	for b, q := range sq {
-		if q > 0 {
-			v[b] = float32(1 / math.Sqrt(q))
-		}
-	}
-	if !perBlock {
-		for j := range s.subVal {
-			s.subVal[j] *= v[0]
-		}
-		return
-	}
-	for j, i := range idx {
-		s.subVal[j] *= v[s.feats[i].blk]
-	}
-}
-
-// scaleRange gives feats[lo:hi] the value 1/sqrt(hi-lo): an occurrence-count L2 scaling, so that
-// long and short comments produce logits on the same scale.
-func scaleRange(fs []feat, lo, hi int) {
-	if hi <= lo {
-		return
-	}
-	v := float32(1 / math.Sqrt(float64(hi-lo)))
-	for i := lo; i < hi; i++ {
-		fs[i].val *= v
-	}
-}
-
-// contextFeatures appends features relating the comment (already in s.words) to context:
-// prefixed context words, shared content words, overlap measures and, if configured, comment
-// words crossed with the context's identity.
-func (f *featurizer) contextFeatures(s *scratch, context string, trace bool) {
-	cfg := &f.cfg
-	f.tok.Encode(context, &s.cenc)
-	cenc := &s.cenc
-	ncw := min(len(cenc.Words), maxContextWords)
-	s.set = resetSet(s.set, ncw)
-	ux := 0
-	lo := len(s.feats)
-	taken := 0
-	for i := range ncw {
-		w := cenc.Norm(i)
-		if isPunct(w) {
-			continue
-		}
-		h := hashString(w)
-		if taken < cfg.ContextWords {
-			taken++
-			s.feats = append(s.feats, feat{key(nsCtxWord, h), 1, 0})
-			if trace {
-				s.spans = append(s.spans, span{"context:" + w, -1, -1})
-			}
-		}
-		if len(w) < 2 || stopwords[h] {
-			continue
-		}
-		if setAdd(s.set, h) {
-			ux++
-		}
-	}
-	scaleRange(s.feats, lo, len(s.feats))
-
-	// Shared content words: unique comment words found in the context set.
-	s.seen = resetSet(s.seen, len(s.words))
-	uc, shared := 0, 0
-	lo = len(s.feats)
-	for i, h := range s.words {
-		w := s.enc.Norm(i)
-		if len(w) < 2 || isPunct(w) || stopwords[h] || !setAdd(s.seen, h) {
-			continue
-		}
-		uc++
-		if setHas(s.set, h) {
-			shared++
-			if f.cfg.NoSharedWords {
-				continue
-			}
-			s.feats = append(s.feats, feat{key(nsShared, h), 1, 0})
-			if trace {
-				ws := s.enc.Words[i]
-				s.spans = append(s.spans, span{"shared:" + w, int(ws.Start), int(ws.End)})
-			}
-		}
-	}
-	scaleRange(s.feats, lo, len(s.feats))
-
-	// Overlap measures: cosine of the two content-word sets, the share of the comment's
-	// content words found in the context, and indicator bins of the shared count, so that the
-	// model can learn a non-linear relatedness curve.
-	var cos, frac float64
-	if uc > 0 && ux > 0 {
-		cos = float64(shared) / math.Sqrt(float64(uc)*float64(ux))
-		frac = float64(shared) / float64(uc)
-	}
-	// Names are built only when tracing: the fast path must not allocate.
-	var sharedName, fracName string
-	if trace {
-		sharedName = "overlap:shared=" + countBinName(shared)
-		fracName = "overlap:fraction-bin=" + strconv.Itoa(fracBin(frac))
-	}
-	f.dense(s, 1, "overlap:cosine", float32(cos), trace)
-	f.dense(s, 2, "overlap:fraction", float32(frac), trace)
-	f.dense(s, 100+uint64(countBin(shared)), sharedName, 1, trace)
-	f.dense(s, 200+uint64(fracBin(frac)), fracName, 1, trace)
-
-	if cfg.ContextCross {
-		cid := hashString(context)
-		lo = len(s.feats)
-		for i, h := range s.words {
-			s.feats = append(s.feats, feat{key(nsCross, cid^h*0x2545f4914f6cdd1d), 1, 0})
-			if trace {
-				ws := s.enc.Words[i]
-				s.spans = append(s.spans, span{"target×word:" + s.enc.Norm(i), int(ws.Start), int(ws.End)})
-			}
-		}
-		scaleRange(s.feats, lo, len(s.feats))
-	}
-}
-
-func (f *featurizer) dense(s *scratch, id uint64, name string, v float32, trace bool) {
-	s.feats = append(s.feats, feat{key(nsOverlap, id), v, 0})
-	if trace {
-		s.spans = append(s.spans, span{name, -1, -1})
-	}
-}
-
-var countBins = [...]int{0, 1, 2, 3, 5, 8, 13}
-
-func countBin(n int) int {
-	b := 0
-	for i, lo := range countBins {
-		if n >= lo {
-			b = i
-		}
-	}
-	return b
-}
-
-func countBinName(n int) string {
-	b := countBin(n)
-	if b == len(countBins)-1 {
-		return strconv.Itoa(countBins[b]) + "+"
-	}
-	if countBins[b+1]-countBins[b] == 1 {
-		return strconv.Itoa(countBins[b])
-	}
-	return strconv.Itoa(countBins[b]) + "-" + strconv.Itoa(countBins[b+1]-1)
-}
-
-func fracBin(x float64) int {
-	switch {
-	case x <= 0:
-		return 0
-	case x < 0.1:
-		return 1
-	case x < 0.2:
-		return 2
-	case x < 0.35:
-		return 3
-	case x < 0.5:
-		return 4
-	}
-	return 5
-}
-
-// resetSet returns an empty open-addressing set with room for n entries at load factor <= 1/2.
-func resetSet(set []uint64, n int) []uint64 {
-	size := 16
-	for size < 2*n {
-		size <<= 1
-	}
-	if cap(set) < size {
-		return make([]uint64, size)
-	}
-	set = set[:size]
-	clear(set)
-	return set
-}
-
-// setAdd inserts h (0 is stored as 1: a collision too rare to matter) and reports whether it
-// was new.
-func setAdd(set []uint64, h uint64) bool {
-	if h == 0 {
-		h = 1
-	}
-	m := uint64(len(set) - 1)
-	for i := h & m; ; i = (i + 1) & m {
-		switch set[i] {
-		case 0:
-			set[i] = h
-			return true
-		case h:
-			return false
-		}
-	}
-}
-
-func setHas(set []uint64, h uint64) bool {
-	if h == 0 {
-		h = 1
-	}
-	m := uint64(len(set) - 1)
-	for i := h & m; ; i = (i + 1) & m {
-		switch set[i] {
-		case 0:
-			return false
-		case h:
-			return true
-		}
-	}
-}
-
-// lexiconFeatures adds the lexicon category features of the comment's words and of nearby
-// category pairs within a sentence.
-func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace bool) {
-	lex := lexTables[f.cfg.LexiconVersion] // checked by checkFeatures
-	nw := len(enc.Words)
-	s.cats = s.cats[:0]
-	for i := range nw {
-		s.cats = append(s.cats, lex.category(enc.Norm(i)))
-	}
-	for i, c := range s.cats {
-		s.lexFeat = append(s.lexFeat, int32(len(s.feats)))
-		if c == 0 {
-			continue
-		}
-		for b := range len(lexNames) {
-			if c&(1<<b) == 0 {
-				continue
-			}
-			s.feats = append(s.feats, feat{key(nsLex, uint64(b)), 1, blkWord})
-			if trace {
-				s.spans = append(s.spans, span{"lex:" + lexNames[b], int(enc.Words[i].Start), int(enc.Words[i].End)})
-			}
-		}
-		for pi, pr := range lex.pairs {
-			if c&pr[1] == 0 {
-				continue
-			}
-			for j := i - 1; j >= 0 && j >= i-lexWindow; j-- {
-				if w := enc.Norm(j); w == "." || w == "!" || w == "?" {
-					break
-				}
-				if s.cats[j]&pr[0] != 0 {
-					s.feats = append(s.feats, feat{key(nsLexPair, uint64(pi)), 1, blkWord})
-					if trace {
-						s.spans = append(s.spans, span{"lex:" + lexPairName(pr), int(enc.Words[j].Start), int(enc.Words[i].End)})
-					}
-					break
-				}
-			}
-		}
-	}
-}
-
-// endLexicon closes s.lexFeat.
-func (s *scratch) endLexicon() { s.lexFeat = append(s.lexFeat, int32(len(s.feats))) }
-
-func lexPairName(pr [2]uint16) string {
-	name := func(c uint16) string {
-		for b := range len(lexNames) {
-			if c == 1<<b {
-				return lexNames[b]
-			}
-		}
-		return "?"
-	}
-	return name(pr[0]) + "+" + name(pr[1])
-}
-
-// sublinearTable holds, for a term frequency tf below its length, each occurrence's value
-// (1+ln tf)/tf and its share of the squared norm (1+ln tf)²/tf: nearly every feature of a
-// comment occurs a handful of times, and a logarithm per feature was the largest cost of
-// scoring.
-var sublinearTable = func() [17][2]float64 {
-	var t [17][2]float64
-	for tf := 1; tf < len(t); tf++ {
-		a := 1 + math.Log(float64(tf))
-		t[tf] = [2]float64{a / float64(tf), a * a / float64(tf)}
-	}
-	return t
-}()
-
-// sublinearValue returns, for a feature occurring tf times, each occurrence's value
-// (1+ln tf)/tf and its share (1+ln tf)²/tf of the squared norm.
-func sublinearValue(tf int) (val, share float64) {
-	if tf < len(sublinearTable) {
-		return sublinearTable[tf][0], sublinearTable[tf][1]
-	}
-	a := 1 + math.Log(float64(tf))
-	return a / float64(tf), a * a / float64(tf)
 }
