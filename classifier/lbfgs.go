@@ -16,10 +16,7 @@ func lbfgs(ctx context.Context, f objective, x []float64, m, maxIter int, tol fl
 	n := len(x)
 	g := make([]float64, n)
 	fx := f(x, g)
-	s := make([][]float64, 0, m)
-	y := make([][]float64, 0, m)
-	rho := make([]float64, 0, m)
-	alpha := make([]float64, m)
+	mem := newLbfgsMemory(m)
 	d := make([]float64, n)
 	xNew := make([]float64, n)
 	gNew := make([]float64, n)
@@ -28,64 +25,15 @@ func lbfgs(ctx context.Context, f objective, x []float64, m, maxIter int, tol fl
 		if err := ctx.Err(); err != nil {
 			return fx, err
 		}
-		// Two-loop recursion: d = -H g.
-		copy(d, g)
-		for i := len(s) - 1; i >= 0; i-- {
-			alpha[i] = rho[i] * dot(s[i], d)
-			axpy(-alpha[i], y[i], d)
-		}
-		if k := len(s) - 1; k >= 0 {
-			gamma := dot(s[k], y[k]) / dot(y[k], y[k])
-			scale(gamma, d)
-		} else if gn := math.Sqrt(dot(g, g)); gn > 0 {
-			scale(1/gn, d)
-		}
-		for i := range s {
-			b := rho[i] * dot(y[i], d)
-			axpy(alpha[i]-b, s[i], d)
-		}
-		scale(-1, d)
-		gd := dot(g, d)
-		if gd >= 0 { // not a descent direction: restart from steepest descent
-			s, y, rho = s[:0], y[:0], rho[:0]
-			copy(d, g)
-			scale(-1, d)
-			gd = dot(g, d)
-		}
+		gd := mem.direction(g, d)
 		if gd == 0 {
 			break
 		}
-		step := 1.0
-		var fNew float64
-		ok := false
-		for ls := 0; ls < 30; ls++ {
-			for i := range x {
-				xNew[i] = x[i] + step*d[i]
-			}
-			fNew = f(xNew, gNew)
-			if fNew <= fx+1e-4*step*gd {
-				ok = true
-				break
-			}
-			step *= 0.5
-		}
+		fNew, ok := lineSearch(f, x, d, xNew, gNew, fx, gd)
 		if !ok {
 			break
 		}
-		var si, yi []float64
-		if len(s) == m {
-			si, yi = s[0], y[0]
-			s, y, rho = append(s[:0], s[1:]...), append(y[:0], y[1:]...), append(rho[:0], rho[1:]...)
-		} else {
-			si, yi = make([]float64, n), make([]float64, n)
-		}
-		for i := range x {
-			si[i] = xNew[i] - x[i]
-			yi[i] = gNew[i] - g[i]
-		}
-		if sy := dot(si, yi); sy > 1e-12 {
-			s, y, rho = append(s, si), append(y, yi), append(rho, 1/sy)
-		}
+		mem.update(x, xNew, g, gNew)
 		copy(x, xNew)
 		copy(g, gNew)
 		fx = fNew
@@ -97,6 +45,90 @@ func lbfgs(ctx context.Context, f objective, x []float64, m, maxIter int, tol fl
 	return fx, nil
 }
 
+// lbfgsMemory holds the last m correction pairs of L-BFGS: s, the change of x, and y, the
+// change of the gradient, with rho = 1/(s·y).
+type lbfgsMemory struct {
+	m     int
+	s, y  [][]float64
+	rho   []float64
+	alpha []float64 // scratch of the two-loop recursion
+}
+
+// newLbfgsMemory returns an empty memory of m pairs.
+func newLbfgsMemory(m int) *lbfgsMemory {
+	return &lbfgsMemory{m: m, s: make([][]float64, 0, m), y: make([][]float64, 0, m),
+		rho: make([]float64, 0, m), alpha: make([]float64, m)}
+}
+
+// direction writes the search direction d = -H g into d by the two-loop recursion and returns
+// g·d. When that is not a descent direction, it forgets the pairs and uses steepest descent.
+func (h *lbfgsMemory) direction(g, d []float64) float64 {
+	s, y, rho, alpha := h.s, h.y, h.rho, h.alpha
+	copy(d, g)
+	for i := len(s) - 1; i >= 0; i-- {
+		alpha[i] = rho[i] * dot(s[i], d)
+		axpy(-alpha[i], y[i], d)
+	}
+	if k := len(s) - 1; k >= 0 {
+		gamma := dot(s[k], y[k]) / dot(y[k], y[k])
+		scale(gamma, d)
+	} else if gn := math.Sqrt(dot(g, g)); gn > 0 {
+		scale(1/gn, d)
+	}
+	for i := range s {
+		b := rho[i] * dot(y[i], d)
+		axpy(alpha[i]-b, s[i], d)
+	}
+	scale(-1, d)
+	gd := dot(g, d)
+	if gd >= 0 { // not a descent direction: restart from steepest descent
+		h.s, h.y, h.rho = s[:0], y[:0], rho[:0]
+		copy(d, g)
+		scale(-1, d)
+		gd = dot(g, d)
+	}
+	return gd
+}
+
+// update records the pair of the step from x to xNew, whose gradients are g and gNew, dropping
+// the oldest pair when full. Pairs without positive curvature are skipped to keep H positive
+// definite.
+func (h *lbfgsMemory) update(x, xNew, g, gNew []float64) {
+	n := len(x)
+	var si, yi []float64
+	if len(h.s) == h.m {
+		si, yi = h.s[0], h.y[0]
+		h.s, h.y, h.rho = append(h.s[:0], h.s[1:]...), append(h.y[:0], h.y[1:]...), append(h.rho[:0], h.rho[1:]...)
+	} else {
+		si, yi = make([]float64, n), make([]float64, n)
+	}
+	for i := range x {
+		si[i] = xNew[i] - x[i]
+		yi[i] = gNew[i] - g[i]
+	}
+	if sy := dot(si, yi); sy > 1e-12 {
+		h.s, h.y, h.rho = append(h.s, si), append(h.y, yi), append(h.rho, 1/sy)
+	}
+}
+
+// lineSearch backtracks from a unit step along d, halving it up to 30 times, until the Armijo
+// condition holds; it leaves the point in xNew, its gradient in gNew and returns its value. It
+// reports false when no step decreased f enough.
+func lineSearch(f objective, x, d, xNew, gNew []float64, fx, gd float64) (float64, bool) {
+	step := 1.0
+	for ls := 0; ls < 30; ls++ {
+		for i := range x {
+			xNew[i] = x[i] + step*d[i]
+		}
+		if fNew := f(xNew, gNew); fNew <= fx+1e-4*step*gd {
+			return fNew, true
+		}
+		step *= 0.5
+	}
+	return 0, false
+}
+
+// dot returns a·b.
 func dot(a, b []float64) float64 {
 	s := 0.0
 	for i, v := range a {
@@ -105,12 +137,14 @@ func dot(a, b []float64) float64 {
 	return s
 }
 
+// axpy adds a*x to y.
 func axpy(a float64, x, y []float64) {
 	for i, v := range x {
 		y[i] += a * v
 	}
 }
 
+// scale multiplies x by a.
 func scale(a float64, x []float64) {
 	for i := range x {
 		x[i] *= a
