@@ -50,48 +50,63 @@ func foldLeet(w []wrune) {
 	for hi > lo && isSymbol(w[hi-1].r) {
 		hi--
 	}
+	if !disguised(w[lo:hi]) {
+		return
+	}
+	foldCore(w[lo:hi])
+	foldEdges(w, lo, hi)
+}
+
+// disguised reports whether core, a word without its leading and trailing symbols, reads as a
+// disguised word by the rules of foldLeet: it has letters, only leet characters besides them,
+// and a leet character at an edge only when it is single, not a symbol, and accompanied by
+// inner ones in a word of at least three letters.
+func disguised(core []wrune) bool {
 	letters := 0
-	for _, x := range w[lo:hi] {
+	for _, x := range core {
 		if unicode.IsLetter(x.r) {
 			letters++
 		}
 	}
 	if letters == 0 {
-		return
+		return false
 	}
 	inner, edge := false, false
-	for i := lo; i < hi; {
-		if unicode.IsLetter(w[i].r) {
+	for i := 0; i < len(core); {
+		if unicode.IsLetter(core[i].r) {
 			i++
 			continue
 		}
 		j := i
-		for j < hi && !unicode.IsLetter(w[j].r) {
-			if leetLetter(w[j].r) == 0 {
-				return
+		for j < len(core) && !unicode.IsLetter(core[j].r) {
+			if leetLetter(core[j].r) == 0 {
+				return false
 			}
 			j++
 		}
-		if i > lo && j < hi {
+		if i > 0 && j < len(core) {
 			inner = true
 		} else {
-			if j-i != 1 || isSymbol(w[i].r) {
-				return
+			if j-i != 1 || isSymbol(core[i].r) {
+				return false
 			}
 			edge = true
 		}
 		i = j
 	}
-	if edge && (!inner || letters < 3) {
-		return
-	}
-	for i := lo; i < hi; i++ {
-		r := w[i].r
+	return !edge || inner && letters >= 3
+}
+
+// foldCore replaces the leet characters of a disguised word's core by letters: a run of two
+// or more 1s by "l"s, a single 1 by "i".
+func foldCore(core []wrune) {
+	for i := 0; i < len(core); i++ {
+		r := core[i].r
 		switch {
 		case unicode.IsLetter(r):
 		case r == '1':
 			j := i
-			for j < hi && w[j].r == '1' {
+			for j < len(core) && core[j].r == '1' {
 				j++
 			}
 			c := 'i'
@@ -99,15 +114,21 @@ func foldLeet(w []wrune) {
 				c = 'l'
 			}
 			for k := i; k < j; k++ {
-				w[k].r = c
+				core[k].r = c
 			}
 			i = j - 1
 		default:
-			w[i].r = leetLetter(r)
+			core[i].r = leetLetter(r)
 		}
 	}
-	// The edges are judged on the folded core, as they would be when the
-	// folded word is folded again.
+}
+
+// foldEdges folds the symbols around the folded core w[lo:hi] that stand for letters: a
+// trailing run of two or more $ after a letter, and a leading $ or @ (the latter in a short
+// word only) before two letters. The edges are judged on the folded core, as they would be
+// when the folded word is folded again.
+func foldEdges(w []wrune, lo, hi int) {
+	n := len(w)
 	isLetter := func(k int) bool { return k < n && unicode.IsLetter(w[k].r) }
 	trail := n-hi >= 2 && hi > lo && isLetter(hi-1)
 	for _, x := range w[hi:] {
