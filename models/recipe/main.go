@@ -100,204 +100,30 @@ func parseRepeat(s string) (map[string]int, error) {
 	return reps, nil
 }
 
+// run converts the data sets under data into tone.jsonl, stance.jsonl and dev.jsonl in dir:
+// the training rows of every tone set (plus the synthetic rows if synth, each source's rows
+// repeated as reps says), the stance sets' training rows with the distinct ARC comments as civil
+// tone rows, and the development rows. With only set, tone rows of other sources are dropped.
 func run(data, dir string, synth bool, only string, reps map[string]int) error {
-	read := func(set, split string) ([]row, error) {
-		f, err := os.Open(filepath.Join(data, set, split+".jsonl"))
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		var rows []row
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 0, 1<<16), 1<<26)
-		for n := 1; sc.Scan(); n++ {
-			var r row
-			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-				return nil, fmt.Errorf("%s/%s line %d: %w", set, split, n, err)
-			}
-			rows = append(rows, r)
-		}
-		return rows, sc.Err()
-	}
-	var tone, stance, dev []out
-	civil := func(r row) out {
-		l := map[string]int{"insult": r.Labels["insult"], "threat": r.Labels["threat"],
-			"identity_attack": r.Labels["identity_attack"], "profanity": r.Labels["profane_obscene"]}
-		l["toxicity"] = b2i(r.Label == "toxic")
-		return out{Text: r.Text, Labels: l}
-	}
-	kaggle := func(r row) out {
-		if r.Label == "insult" {
-			return out{Text: r.Text, Labels: map[string]int{"insult": 1, "toxicity": 1}}
-		}
-		return out{Text: r.Text, Labels: map[string]int{"insult": 0}}
-	}
-	stanceMap := map[string]string{"support": "agree", "undermine": "disagree", "pro": "agree", "con": "disagree",
-		"agree": "agree", "disagree": "disagree", "discuss": "discuss", "unrelated": "unrelated"}
-	mapStance := func(r row) (out, error) {
-		l, ok := stanceMap[r.Label]
-		if !ok {
-			return out{}, fmt.Errorf("unknown stance label %q", r.Label)
-		}
-		return out{Text: r.Text, Context: r.Context, Label: l}, nil
-	}
-
-	rows, err := read("civil_comments_toxic_span_types", "train")
+	rd := reader{data: data}
+	tone, err := toneTrain(rd)
 	if err != nil {
 		return err
-	}
-	for _, r := range rows {
-		tone = append(tone, civil(r).from("civil_comments"))
-	}
-	if rows, err = read("kaggle_insults_social_commentary", "train"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		tone = append(tone, kaggle(r).from("kaggle_insults"))
-	}
-	if rows, err = read("davidson_hate_offensive", "train"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		switch r.Label {
-		case "hate_speech":
-			tone = append(tone, out{Text: r.Text, Labels: map[string]int{"toxicity": 1, "identity_attack": 1}}.from("davidson"))
-		case "offensive_language":
-			tone = append(tone, out{Text: r.Text, Labels: map[string]int{"toxicity": 1, "identity_attack": 0}}.from("davidson"))
-		case "neither":
-			tone = append(tone, out{Text: r.Text, Labels: allTone(0)}.from("davidson"))
-		default:
-			return fmt.Errorf("davidson: unknown label %q", r.Label)
-		}
-	}
-	if rows, err = read("fox_news_comments_hate", "train"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		if r.Label == "hateful" {
-			tone = append(tone, out{Text: r.Text, Labels: map[string]int{"toxicity": 1, "identity_attack": 1}}.from("fox_news"))
-		} else {
-			tone = append(tone, out{Text: r.Text, Labels: map[string]int{"identity_attack": 0}}.from("fox_news"))
-		}
-	}
-	if rows, err = read("hatexplain", "train"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		o, err := hatexplain(r)
-		if err != nil {
-			return err
-		}
-		tone = append(tone, o)
-	}
-	if rows, err = read("edos_sexism", "train"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		tone = append(tone, edos(r))
-	}
-	for _, set := range []string{"implicit_hate", "stormfront_hate"} {
-		if rows, err = read(set, "train"); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			o := out{Text: r.Text, Labels: map[string]int{"identity_attack": 0}}
-			if r.Label == "hate" {
-				o.Labels = map[string]int{"identity_attack": 1, "toxicity": 1}
-			}
-			tone = append(tone, o.from(set))
-		}
-	}
-	if rows, err = read("wiki_context_toxicity_cat", "train"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		tone = append(tone, wiki(r))
 	}
 	if synth {
 		for _, o := range synthRows(1) {
 			tone = append(tone, o.from("synthetic"))
 		}
 	}
-	if len(reps) > 0 {
-		var extra []out
-		for _, o := range tone {
-			for range reps[o.Source] - 1 {
-				extra = append(extra, o)
-			}
-		}
-		tone = append(tone, extra...)
-	}
-	if rows, err = read("arc_nyt_comments_stance", "train"); err != nil {
+	tone = repeatRows(tone, reps)
+	stance, civilTone, err := stanceTrain(rd)
+	if err != nil {
 		return err
 	}
-	seen := map[string]bool{}
-	for _, r := range rows {
-		o, err := mapStance(r)
-		if err != nil {
-			return fmt.Errorf("arc: %w", err)
-		}
-		stance = append(stance, o.from("arc_nyt"))
-		if !seen[r.Text] {
-			seen[r.Text] = true
-			tone = append(tone, out{Text: r.Text, Labels: allTone(0)}.from("arc_nyt"))
-		}
-	}
-	for _, set := range []string{"perspectrum_stance", "ibm_claim_stance"} {
-		if rows, err = read(set, "train"); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			o, err := mapStance(r)
-			if err != nil {
-				return fmt.Errorf("%s: %w", set, err)
-			}
-			stance = append(stance, o.from(set))
-		}
-	}
-	// Development rows: the dev splits of the same sources.
-	if rows, err = read("civil_comments_toxic_span_types", "dev"); err != nil {
+	tone = append(tone, civilTone...)
+	dev, err := devRows(rd)
+	if err != nil {
 		return err
-	}
-	for _, r := range rows {
-		dev = append(dev, civil(r))
-	}
-	if rows, err = read("kaggle_insults_social_commentary", "dev"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		dev = append(dev, kaggle(r))
-	}
-	for _, set := range []string{"hatexplain", "edos_sexism", "implicit_hate", "stormfront_hate", "wiki_context_toxicity_cat"} {
-		if rows, err = read(set, "dev"); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			var o out
-			switch set {
-			case "hatexplain":
-				if o, err = hatexplain(r); err != nil {
-					return err
-				}
-			case "edos_sexism":
-				o = edos(r)
-			case "wiki_context_toxicity_cat":
-				o = wiki(r)
-			default:
-				o = out{Text: r.Text, Labels: map[string]int{"identity_attack": b2i(r.Label == "hate")}}
-			}
-			dev = append(dev, o)
-		}
-	}
-	if rows, err = read("perspectrum_stance", "dev"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		o, err := mapStance(r)
-		if err != nil {
-			return err
-		}
-		dev = append(dev, o)
 	}
 	if only != "" {
 		keep := map[string]bool{}
@@ -315,64 +141,149 @@ func run(data, dir string, synth bool, only string, reps map[string]int) error {
 	return nil
 }
 
+// reader reads the data sets in the folder data.
+type reader struct{ data string }
+
+// read returns the rows of one split ("train", "dev") of a data set.
+func (rd reader) read(set, split string) ([]row, error) {
+	f, err := os.Open(filepath.Join(rd.data, set, split+".jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var rows []row
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<26)
+	for n := 1; sc.Scan(); n++ {
+		var r row
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, fmt.Errorf("%s/%s line %d: %w", set, split, n, err)
+		}
+		rows = append(rows, r)
+	}
+	return rows, sc.Err()
+}
+
+// conversion is a data set and the function that maps one of its rows.
+type conversion struct {
+	set     string
+	convert func(row) (out, error)
+}
+
+// convert reads one split of each data set in order and maps its rows.
+func (rd reader) convert(split string, cs []conversion) ([]out, error) {
+	var outs []out
+	for _, c := range cs {
+		rows, err := rd.read(c.set, split)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			o, err := c.convert(r)
+			if err != nil {
+				return nil, err
+			}
+			outs = append(outs, o)
+		}
+	}
+	return outs, nil
+}
+
+// toneTrain returns the training rows of the tone data sets, each naming its source.
+func toneTrain(rd reader) ([]out, error) {
+	return rd.convert("train", []conversion{
+		{"civil_comments_toxic_span_types", withSource(civil, "civil_comments")},
+		{"kaggle_insults_social_commentary", withSource(kaggle, "kaggle_insults")},
+		{"davidson_hate_offensive", davidson},
+		{"fox_news_comments_hate", foxNews},
+		{"hatexplain", hatexplain},
+		{"edos_sexism", edos},
+		{"implicit_hate", withSource(hateCorpus, "implicit_hate")},
+		{"stormfront_hate", withSource(hateCorpus, "stormfront_hate")},
+		{"wiki_context_toxicity_cat", wiki},
+	})
+}
+
+// repeatRows appends, for each row of a source that reps repeats N times, N-1 copies of it
+// after all rows, weighting the source N-fold.
+func repeatRows(tone []out, reps map[string]int) []out {
+	if len(reps) == 0 {
+		return tone
+	}
+	var extra []out
+	for _, o := range tone {
+		for range reps[o.Source] - 1 {
+			extra = append(extra, o)
+		}
+	}
+	return append(tone, extra...)
+}
+
+// stanceTrain returns the training rows of the stance data sets and, as civil tone rows, each
+// distinct comment of the (pre-moderated) ARC set once.
+func stanceTrain(rd reader) (stance, civilTone []out, err error) {
+	rows, err := rd.read("arc_nyt_comments_stance", "train")
+	if err != nil {
+		return nil, nil, err
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		o, err := mapStance(r)
+		if err != nil {
+			return nil, nil, fmt.Errorf("arc: %w", err)
+		}
+		stance = append(stance, o.from("arc_nyt"))
+		if !seen[r.Text] {
+			seen[r.Text] = true
+			civilTone = append(civilTone, out{Text: r.Text, Labels: allTone(0)}.from("arc_nyt"))
+		}
+	}
+	for _, set := range []string{"perspectrum_stance", "ibm_claim_stance"} {
+		more, err := rd.convert("train", []conversion{{set, func(r row) (out, error) {
+			o, err := mapStance(r)
+			if err != nil {
+				return out{}, fmt.Errorf("%s: %w", set, err)
+			}
+			return o.from(set), nil
+		}}})
+		if err != nil {
+			return nil, nil, err
+		}
+		stance = append(stance, more...)
+	}
+	return stance, civilTone, nil
+}
+
+// devRows returns the development rows: the dev splits of the same sources. Rows mapped by the
+// functions that name their source keep it; the others have none.
+func devRows(rd reader) ([]out, error) {
+	return rd.convert("dev", []conversion{
+		{"civil_comments_toxic_span_types", civil},
+		{"kaggle_insults_social_commentary", kaggle},
+		{"hatexplain", hatexplain},
+		{"edos_sexism", edos},
+		{"implicit_hate", hateDev},
+		{"stormfront_hate", hateDev},
+		{"wiki_context_toxicity_cat", wiki},
+		{"perspectrum_stance", mapStance},
+	})
+}
+
+// withSource returns convert with the source of its rows set to source.
+func withSource(convert func(row) (out, error), source string) func(row) (out, error) {
+	return func(r row) (out, error) {
+		o, err := convert(r)
+		return o.from(source), err
+	}
+}
+
 // from returns o with its source set.
 func (o out) from(source string) out {
 	o.Source = source
 	return o
 }
 
-// hatexplain maps a HateXplain row. Its "normal" posts may still swear, so profanity is left
-// unlabeled for them.
-func hatexplain(r row) (out, error) {
-	switch r.Label {
-	case "hatespeech":
-		return out{Text: r.Text, Labels: map[string]int{"toxicity": 1, "identity_attack": 1}, Source: "hatexplain"}, nil
-	case "offensive":
-		return out{Text: r.Text, Labels: map[string]int{"toxicity": 1, "identity_attack": 0}, Source: "hatexplain"}, nil
-	case "normal":
-		return out{Text: r.Text, Labels: map[string]int{"toxicity": 0, "identity_attack": 0, "insult": 0, "threat": 0},
-			Source: "hatexplain"}, nil
-	}
-	return out{}, fmt.Errorf("hatexplain: unknown label %q", r.Label)
-}
-
-// edos maps an EDOS row: sexism is an identity attack; only its prejudiced-discussion subtype
-// may be civil in tone, so it leaves toxicity unlabeled. Threat is labeled on every row, so that
-// the source has both classes.
-func edos(r row) out {
-	l := map[string]int{"identity_attack": 0, "threat": r.Labels["sexist_threat"]}
-	if r.Label == "sexist" {
-		l["identity_attack"] = 1
-		if r.Labels["sexist_prejudiced_discussion"] == 0 {
-			l["toxicity"] = 1
-		}
-	}
-	return out{Text: r.Text, Labels: l, Source: "edos"}
-}
-
-// wiki maps a Wikipedia talk page row: its civil rows are civil in every respect.
-func wiki(r row) out {
-	if r.Label == "toxic" {
-		return out{Text: r.Text, Labels: map[string]int{"toxicity": 1}, Source: "wiki_talk"}
-	}
-	return out{Text: r.Text, Labels: allTone(0), Source: "wiki_talk"}
-}
-
-func allTone(v int) map[string]int {
-	m := make(map[string]int, len(toneHeads))
-	for _, h := range toneHeads {
-		m[h] = v
-	}
-	return m
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
+// write writes rows to path as JSON Lines, without HTML escaping.
 func write(path string, rows []out) error {
 	f, err := os.Create(path)
 	if err != nil {
