@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -35,16 +34,19 @@ type eval struct {
 	pos                    func(r row) (bool, bool)
 }
 
+// row is one input row of ../shared/data.
 type row struct {
 	Text   string         `json:"text"`
 	Label  string         `json:"label"`
 	Labels map[string]int `json:"labels"`
 }
 
+// label makes the gold label "the row's label is one of want".
 func label(want ...string) func(r row) (bool, bool) {
 	return func(r row) (bool, bool) { return slices.Contains(want, r.Label), true }
 }
 
+// attr makes the gold label "the row's attribute name is 1", known only where it is labeled.
 func attr(name string) func(r row) (bool, bool) {
 	return func(r row) (bool, bool) {
 		v, ok := r.Labels[name]
@@ -52,6 +54,7 @@ func attr(name string) func(r row) (bool, bool) {
 	}
 }
 
+// evals are the measurements run prints, in order.
 var evals = []eval{
 	{"ucc_unhealthy_comments", "dev", "unhealthy", "toxicity", true, attr("unhealthy")},
 	{"ucc_unhealthy_comments", "dev", "hostile", "insult", true, attr("hostile")},
@@ -99,6 +102,8 @@ func main() {
 	}
 }
 
+// load loads the model at modelPath (the embedded default if empty), with sentence margin
+// margin unless it is NaN.
 func load(modelPath string, margin float64) (*classifier.Model, error) {
 	var m *classifier.Model
 	var err error
@@ -116,123 +121,8 @@ func load(modelPath string, margin float64) (*classifier.Model, error) {
 	return m, nil
 }
 
-// chooseThresholds prints hold thresholds chosen on the dev splits of three training sources:
-// Wikipedia talk comments (toxic or not) and Civil Comments news comments (toxic or not) for
-// civil and abusive comments, and Kaggle's insults as abusive ones. Each head holds at the score
-// below which a share q of the civil ones fall (for identity_attack, of those and of the rows
-// the hate speech sources label not hateful). With a hold share, q is the smallest share (the most holds) for
-// which a news site whose comments are abusive at rate prior would expect all heads together to
-// hold at most that share of its comments: (1-prior) × civil held + prior × abusive held. No
-// evaluate-only set is read.
-func chooseThresholds(modelPath, data string, q, holdShare, prior, margin float64) error {
-	m, err := load(modelPath, margin)
-	if err != nil {
-		return err
-	}
-	var civil, abusive []scored
-	// Kaggle's negative label means "not an insult aimed at another commenter", which includes
-	// rude comments about third parties: its insults count as abusive, its other rows as
-	// neither.
-	for _, src := range []struct {
-		set, civilLabel string
-		civil           bool
-	}{
-		{"wiki_context_toxicity_cat", "not_toxic", true}, {"kaggle_insults_social_commentary", "not_insult", false},
-		{"civil_comments_toxic_span_types", "not_toxic", true}} {
-		rs, err := score(m, filepath.Join(data, src.set, "dev.jsonl"))
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			switch {
-			case r.Label != src.civilLabel:
-				abusive = append(abusive, r)
-			case src.civil:
-				civil = append(civil, r)
-			}
-		}
-	}
-	// The identity head's threshold is also a quantile of comments that name groups without
-	// attacking them, which Wikipedia talk and Civil Comments have few of: the rows the hate
-	// speech sources label not hateful (not sexist) join its civil comments.
-	var named []scored
-	for _, src := range []struct{ set, label string }{{"hatexplain", "normal"}, {"implicit_hate", "not_hate"},
-		{"stormfront_hate", "not_hate"}, {"edos_sexism", "not_sexist"}} {
-		rs, err := score(m, filepath.Join(data, src.set, "dev.jsonl"))
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if r.Label == src.label {
-				named = append(named, r)
-			}
-		}
-	}
-	var heads []string
-	sorted := map[string][]float64{}
-	for _, h := range m.Heads() {
-		if !h.Binary {
-			continue
-		}
-		heads = append(heads, h.Name)
-		var s []float64
-		pool := civil
-		if h.Name == "identity_attack" {
-			pool = append(slices.Clip(civil), named...)
-		}
-		for _, r := range pool {
-			s = append(s, r.scores[h.Name])
-		}
-		sort.Float64s(s)
-		sorted[h.Name] = s
-	}
-	at := func(q float64) map[string]float64 {
-		t := map[string]float64{}
-		for _, h := range heads {
-			s := sorted[h]
-			t[h] = s[min(len(s)-1, int(q*float64(len(s))))]
-		}
-		return t
-	}
-	// held is the share of rs that at least one head holds (score >= threshold, as the policy
-	// holds).
-	held := func(rs []scored, t map[string]float64) float64 {
-		n := 0
-		for _, r := range rs {
-			for _, h := range heads {
-				if r.scores[h] >= t[h] {
-					n++
-					break
-				}
-			}
-		}
-		return float64(n) / float64(max(len(rs), 1))
-	}
-	expected := func(t map[string]float64) float64 {
-		return (1-prior)*held(civil, t) + prior*held(abusive, t)
-	}
-	if holdShare > 0 {
-		lo, hi := 0.5, 1.0
-		for range 40 {
-			if mid := (lo + hi) / 2; expected(at(mid)) <= holdShare {
-				hi = mid
-			} else {
-				lo = mid
-			}
-		}
-		q = hi
-	}
-	t := at(q)
-	fmt.Printf("model %s: %d civil (wiki talk, civil comments) and %d abusive (the same and kaggle insults) dev comments, per-head civil quantile %.4f\n",
-		m.Version(), len(civil), len(abusive), q)
-	for _, h := range heads {
-		fmt.Printf("%s: hold at %.4f\n", h, t[h])
-	}
-	fmt.Printf("all heads together hold %.2f%% of the civil and %.2f%% of the abusive comments; at %.0f%% abusive, %.2f%% of a site's comments\n",
-		100*held(civil, t), 100*held(abusive, t), 100*prior, 100*expected(t))
-	return nil
-}
-
+// run prints the ROC AUC table of the evaluations on the data sets in only (all if empty)
+// and, when UCC dev is among them, the default policy's operating point on it.
 func run(modelPath, data, only string, margin float64) error {
 	m, err := load(modelPath, margin)
 	if err != nil {
@@ -282,6 +172,7 @@ func run(modelPath, data, only string, margin float64) error {
 	return nil
 }
 
+// scored is a row with its tone scores as the service gives them.
 type scored struct {
 	row
 	scores map[string]float64
