@@ -54,23 +54,22 @@ func resetSet(set []uint64, n int) []uint64 {
 // setAdd inserts h (0 is stored as 1: a collision too rare to matter) and reports whether it
 // was new.
 func setAdd(set []uint64, h uint64) bool {
-	if h == 0 {
-		h = 1
+	i, h, found := setProbe(set, h)
+	if !found {
+		set[i] = h
 	}
-	m := uint64(len(set) - 1)
-	for i := h & m; ; i = (i + 1) & m {
-		switch set[i] {
-		case 0:
-			set[i] = h
-			return true
-		case h:
-			return false
-		}
-	}
+	return !found
 }
 
 // setHas reports whether h (0 read as 1, as setAdd stores it) is in set.
 func setHas(set []uint64, h uint64) bool {
+	_, _, found := setProbe(set, h)
+	return found
+}
+
+// setProbe looks h up in set by linear probing from its low bits. It returns h as stored (0
+// becomes 1), its slot or else the empty slot where it belongs, and whether it was found.
+func setProbe(set []uint64, h uint64) (slot, stored uint64, found bool) {
 	if h == 0 {
 		h = 1
 	}
@@ -78,9 +77,9 @@ func setHas(set []uint64, h uint64) bool {
 	for i := h & m; ; i = (i + 1) & m {
 		switch set[i] {
 		case 0:
-			return false
+			return i, h, false
 		case h:
-			return true
+			return i, h, true
 		}
 	}
 }
