@@ -27,7 +27,8 @@ type RescoreItem struct {
 	ModelVersion   string  // version of the current assessment ("" when never scored)
 	MachineVerdict Verdict // the current machine verdict
 	// Reasons are the current verdict's reasons. Stores need only fill them for comments of
-	// closed articles, the only ones whose reasons the rescorer consults.
+	// closed articles and those with an "author." reason, the only ones whose reasons the
+	// rescorer consults.
 	Reasons []Reason
 	// Decision is the latest human decision's verdict, "" while no human has decided.
 	Decision Verdict
@@ -340,7 +341,9 @@ func (r *Rescorer) rescoreOne(it RescoreItem, a *Article) (RescoreResult, error)
 		return RescoreResult{}, err
 	}
 	as = r.Policy.Adjust(as)
-	verdict, reasons := r.Policy.Evaluate(it.Text, as, rescoreMode(a.Mode, it.Reasons))
+	mode := rescoreMode(a.Mode, it.Reasons)
+	verdict, reasons := r.Policy.Evaluate(it.Text, as, mode)
+	verdict, reasons = r.Policy.reapplyStanding(it.Text, as, mode, it.Reasons, verdict, reasons)
 	if ok && (verdict != Approve || verdict != it.MachineVerdict) {
 		// Worth explaining: a moderator will see it, or the report lists why it changed.
 		full, err := r.Classifier.Assess(it.Text, context)

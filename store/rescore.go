@@ -44,12 +44,12 @@ func (db *DB) CountRescore(ctx context.Context, f moderation.RescoreFilter, afte
 }
 
 // RescoreBatch returns up to limit comments that f selects with ID > after, in ID order. The
-// reasons are read (and decoded) only for comments of closed articles: they are the only
-// ones whose reasons the rescorer consults, and decoding a million would cost seconds.
+// reasons are read (and decoded) only for comments of closed articles and those judged under
+// an author's standing: they are the only ones whose reasons the rescorer consults, and decoding a million would cost seconds.
 func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, after int64, limit int) ([]moderation.RescoreItem, error) {
 	where, args := rescoreWhere(f, after)
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.article_id, c.text, c.model_version,
-		c.machine_verdict, CASE WHEN a.mode = 'closed' THEN c.reasons ELSE '' END, coalesce(d.verdict, '')
+		c.machine_verdict, CASE WHEN a.mode = 'closed' OR instr(c.reasons, '"author.') > 0 THEN c.reasons ELSE '' END, coalesce(d.verdict, '')
 		FROM comments c JOIN articles a ON a.id = c.article_id
 		LEFT JOIN decisions d ON d.id = c.decision_id`+where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
