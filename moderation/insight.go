@@ -15,6 +15,7 @@ var ErrNoInsights = errors.New("insights: the store does not implement InsightSt
 // ask. It is optional: a Service whose store also implements it offers Overview and
 // PreviewPolicy.
 type InsightStore interface {
+	ReasonStore
 	// Volume counts comments created at or after since, per bucket: "hour" buckets are keyed
 	// by the UTC hour's start, "day" buckets by the UTC day's. Buckets without comments are
 	// omitted; the result is ordered by time.
@@ -203,7 +204,9 @@ const (
 
 // PreviewPolicy re-runs p over the stored scores of the n most recent comments (no
 // classifier call: the scores are the ones stored) and counts how many machine verdicts would
-// change. p is cleaned and validated as SetPolicy would.
+// change. Each comment is judged as rescoring judges it (Policy.JudgeStored), so the preview
+// and a dry-run rescore with the same model agree. p is cleaned and validated as SetPolicy
+// would.
 func (s *Service) PreviewPolicy(ctx context.Context, p Policy, n int) (PolicyPreview, error) {
 	p.BannedWords = CleanWordList(p.BannedWords)
 	p.SuspectWords = CleanWordList(p.SuspectWords)
@@ -224,9 +227,18 @@ func (s *Service) PreviewPolicy(ctx context.Context, p Policy, n int) (PolicyPre
 	if err != nil {
 		return PolicyPreview{}, fmt.Errorf("preview policy: %w", err)
 	}
+	ids := make([]int64, len(recent))
+	modes := make([]Mode, len(recent))
+	for i, a := range recent {
+		ids[i], modes[i] = a.CommentID, a.Mode
+	}
+	reasons, err := storedReasons(ctx, is, ids, modes)
+	if err != nil {
+		return PolicyPreview{}, fmt.Errorf("preview policy: %w", err)
+	}
 	pv := PolicyPreview{Checked: len(recent), Transitions: map[[2]Verdict]int{}}
 	for _, a := range recent {
-		v, _ := p.Evaluate(a.Text, Assessment{Scores: a.Scores, Language: a.Language}, a.Mode)
+		v, _ := p.JudgeStored(a.Text, Assessment{Scores: a.Scores, Language: a.Language}, a.Mode, reasons[a.CommentID])
 		if v == a.MachineVerdict {
 			continue
 		}

@@ -193,7 +193,7 @@ func (p Policy) Evaluate(text string, a Assessment, mode Mode) (Verdict, []Reaso
 	}
 	switch mode {
 	case ModeClosed:
-		raise(Reject, "mode.closed", "the article is closed for comments")
+		raise(Reject, reasonClosed, "the article is closed for comments")
 	case ModePremoderate:
 		raise(Hold, "mode.premoderate", "the article is pre-moderated: every comment is reviewed")
 	}
@@ -202,15 +202,14 @@ func (p Policy) Evaluate(text string, a Assessment, mode Mode) (Verdict, []Reaso
 		if !ok {
 			continue
 		}
-		if t, ok := p.Reject[attr]; ok && score >= t {
-			if p.AutoReject {
-				raise(Reject, "threshold."+attr, fmt.Sprintf("%s %s ≥ reject threshold %s", attr, FormatScore(score), FormatScore(t)))
-			} else {
-				raise(Hold, "threshold."+attr, fmt.Sprintf("%s %s ≥ reject threshold %s (auto-reject off: held)", attr, FormatScore(score), FormatScore(t)))
-			}
-			continue
-		}
-		if t, ok := p.Hold[attr]; ok && score >= t {
+		v, t := p.ToneVerdict(attr, score)
+		switch {
+		case v == Approve:
+		case v == Reject:
+			raise(Reject, "threshold."+attr, fmt.Sprintf("%s %s ≥ reject threshold %s", attr, FormatScore(score), FormatScore(t)))
+		case t == p.Reject[attr]:
+			raise(Hold, "threshold."+attr, fmt.Sprintf("%s %s ≥ reject threshold %s (auto-reject off: held)", attr, FormatScore(score), FormatScore(t)))
+		default:
 			raise(Hold, "threshold."+attr, fmt.Sprintf("%s %s ≥ hold threshold %s", attr, FormatScore(score), FormatScore(t)))
 		}
 	}

@@ -26,12 +26,14 @@ type RescoreItem struct {
 	Text           string
 	ModelVersion   string  // version of the current assessment ("" when never scored)
 	MachineVerdict Verdict // the current machine verdict
-	// Reasons are the current verdict's reasons. Stores need only fill them for comments of
-	// closed articles and those with an "author." reason, the only ones whose reasons the
-	// rescorer consults.
+	// Reasons are the current verdict's reasons. Stores leave them out: the rescorer reads
+	// them (ReasonStore) for the comments whose article's mode needs them (NeedsReasons).
 	Reasons []Reason
 	// Decision is the latest human decision's verdict, "" while no human has decided.
 	Decision Verdict
+	// Standing is the author standing the current verdict was given under (StandingOf its
+	// reasons), "" for none: a rescore judges the comment under the same one.
+	Standing AuthorStatus
 }
 
 // RescoreResult is the new assessment of one comment. Verdict, Reasons and Priority replace
@@ -70,6 +72,7 @@ type RescoreWrite struct {
 
 // RescoreStore is what a Rescorer needs from storage.
 type RescoreStore interface {
+	ReasonStore
 	Article(ctx context.Context, id string) (Article, error)
 	// CountRescore counts the comments f selects with ID > after.
 	CountRescore(ctx context.Context, f RescoreFilter, after int64) (int, error)
@@ -298,11 +301,32 @@ func (r *Rescorer) read(ctx context.Context, f RescoreFilter, after int64, limit
 			}
 			j.articles[i] = a
 		}
+		if err := r.readReasons(ctx, j); err != nil {
+			send(&job{err: err})
+			return
+		}
 		if !send(j) {
 			return
 		}
 		after = items[len(items)-1].ID
 	}
+}
+
+// readReasons fills the reasons of the batch's comments that StoredMode needs them for.
+func (r *Rescorer) readReasons(ctx context.Context, j *job) error {
+	ids := make([]int64, len(j.items))
+	modes := make([]Mode, len(j.items))
+	for i, it := range j.items {
+		ids[i], modes[i] = it.ID, j.articles[i].Mode
+	}
+	reasons, err := storedReasons(ctx, r.Store, ids, modes)
+	if err != nil {
+		return fmt.Errorf("reasons: %w", err)
+	}
+	for i := range j.items {
+		j.items[i].Reasons = reasons[j.items[i].ID]
+	}
+	return nil
 }
 
 // score assesses a batch on workers goroutines, each taking every workers-th comment.
@@ -341,9 +365,8 @@ func (r *Rescorer) rescoreOne(it RescoreItem, a *Article) (RescoreResult, error)
 		return RescoreResult{}, err
 	}
 	as = r.Policy.Adjust(as)
-	mode := rescoreMode(a.Mode, it.Reasons)
-	verdict, reasons := r.Policy.Evaluate(it.Text, as, mode)
-	verdict, reasons = r.Policy.reapplyStanding(it.Text, as, mode, it.Reasons, verdict, reasons)
+	verdict, reasons := r.Policy.JudgeStored(it.Text, as, a.Mode, it.Reasons)
+	verdict, reasons = r.Policy.reapplyStanding(it.Text, as, StoredMode(a.Mode, it.Reasons), it.Standing, verdict, reasons)
 	if ok && (verdict != Approve || verdict != it.MachineVerdict) {
 		// Worth explaining: a moderator will see it, or the report lists why it changed.
 		full, err := r.Classifier.Assess(it.Text, context)
@@ -356,20 +379,4 @@ func (r *Rescorer) rescoreOne(it RescoreItem, a *Article) (RescoreResult, error)
 		Priority: Priority(as.Scores), Decided: it.Decision != "", Old: it.MachineVerdict}
 	res.Changed = !res.Decided && verdict != it.MachineVerdict
 	return res, nil
-}
-
-// rescoreMode is the mode a stored comment is judged under. Closing an article refuses new
-// comments; it does not unpublish the discussion it had, so comments of a closed article are
-// judged as in an auto-moderated one, except those refused because it was closed, which stay
-// refused.
-func rescoreMode(m Mode, reasons []Reason) Mode {
-	if m != ModeClosed {
-		return m
-	}
-	for _, r := range reasons {
-		if r.Code == "mode.closed" {
-			return ModeClosed
-		}
-	}
-	return ModeAuto
 }

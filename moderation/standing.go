@@ -67,20 +67,27 @@ func verbOf(v Verdict) string {
 	return "holds"
 }
 
-// reapplyStanding judges a stored comment under the standing it was judged under before,
-// read from its old reasons, as a rescore keeps the mode a comment was refused under (see
-// rescoreMode). A suspended author's comment stays refused with its old reason: the end of the
-// suspension is not kept in the reasons.
-func (p Policy) reapplyStanding(text string, a Assessment, mode Mode, old []Reason, v Verdict, rs []Reason) (Verdict, []Reason) {
-	for _, r := range old {
-		st, ok := strings.CutPrefix(r.Code, standingPrefix)
-		if !ok || !AuthorStatus(st).Valid() {
-			continue
+// StandingOf is the author standing a stored comment's verdict was given under, read from its
+// reasons; "" when none was applied.
+func StandingOf(reasons []Reason) AuthorStatus {
+	for _, r := range reasons {
+		if st, ok := strings.CutPrefix(r.Code, standingPrefix); ok && AuthorStatus(st).Valid() {
+			return AuthorStatus(st)
 		}
-		if AuthorStatus(st) == AuthorSuspended {
-			return Reject, append(rs, r)
-		}
-		return p.ApplyStanding(text, a, mode, Standing{Status: AuthorStatus(st)}, time.Time{}, v, rs)
 	}
-	return v, rs
+	return ""
+}
+
+// reapplyStanding judges a stored comment again under the standing its verdict was given
+// under (RescoreItem.Standing), as a rescore keeps the mode a comment was refused under (see
+// StoredMode): what a moderator decided about the author when the comment arrived still holds
+// for it. A suspended author's comment stays refused: the end of the suspension is not kept.
+func (p Policy) reapplyStanding(text string, a Assessment, mode Mode, st AuthorStatus, v Verdict, rs []Reason) (Verdict, []Reason) {
+	switch st {
+	case "", AuthorNormal:
+		return v, rs
+	case AuthorSuspended:
+		return Reject, append(rs, Reason{Code: standingPrefix + string(st), Message: "the author was suspended when the comment arrived"})
+	}
+	return p.ApplyStanding(text, a, mode, Standing{Status: st}, time.Time{}, v, rs)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/tribune/tribune/moderation"
 )
@@ -189,4 +190,13 @@ func marshal(v any) (string, error) {
 		return "", fmt.Errorf("encode: %w", err)
 	}
 	return string(b), nil
+}
+
+// reasonCodes joins the reasons' codes with commas (the audit detail of a verdict).
+func reasonCodes(rs []moderation.Reason) string {
+	codes := make([]string, len(rs))
+	for i, r := range rs {
+		codes[i] = r.Code
+	}
+	return strings.Join(codes, ",")
 }

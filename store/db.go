@@ -1,21 +1,3 @@
-// Package store implements moderation's storage interfaces on SQLite (mattn/go-sqlite3): an
-// embedded, numbered, forward-only schema migration, hand-written SQL, one transaction per
-// exported write (except that concurrent InsertComment calls share one: group commit, see
-// batch.go), and driver errors translated to moderation's error kinds. It persists and
-// decides nothing: every rule lives in package moderation.
-//
-// Layout: one single-connection pool writes (transactions take turns first come, first
-// served), a pool of query-only connections reads, and a goroutine checkpoints the WAL beside
-// the writer. Times are stored as UTC text in one fixed-width format, so text order is time
-// order. Comments carry two denormalised columns, status (the effective verdict) and stance
-// (the top stance of the current scores), that every write changing them keeps in step; the
-// review queue, per-article listings and counts are answered from partial or covering indices.
-//
-// Readings of the contract where it leaves room: a zero CreatedAt (comments, decisions,
-// moderators, API keys) is set from the clock, a set one is kept (imports); a lease has ended
-// when until <= now; Claim does not offer a moderator the items they already hold; a stored
-// decision's Override is true exactly when it replaced an earlier decision; list methods
-// return empty slices, never nil, and take a non-positive limit as 50 (at most 1000).
 package store
 
 import (
@@ -53,7 +35,7 @@ type DB struct {
 	// blocked on a channel are woken in FIFO order, while database/sql hands a free connection
 	// to a random waiter, which stretches the tail latency under load.
 	writeTurn chan struct{}
-	// inserts queues InsertComment calls for the committer goroutine (batch.go).
+	// inserts queues InsertComment calls for the committer goroutine (write.go).
 	inserts *committer
 	read    *sql.DB
 	// ckpt is the checkpointer's connection (see checkpoint.go); stop ends its goroutine,
@@ -92,7 +74,11 @@ func dsn(path string, readOnly bool) string {
 }
 
 // Open opens (creating if needed) the database at path and applies every pending migration.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (*DB, error) { return OpenClock(ctx, path, time.Now) }
+
+// OpenClock is Open with the clock now (DB.Now, and the time migrations are recorded at)
+// instead of time.Now, for tests.
+func OpenClock(ctx context.Context, path string, now func() time.Time) (*DB, error) {
 	write, err := sql.Open(writeDriver, dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -102,10 +88,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	db := &DB{Now: time.Now, path: path, write: write, writeTurn: make(chan struct{}, 1)}
+	db := &DB{Now: now, path: path, write: write, writeTurn: make(chan struct{}, 1)}
 	// Migrate on the writer before the readers open: the first connection creates the file
 	// and switches it to WAL.
-	if err := migrate(ctx, write, migrationFS, time.Now()); err != nil {
+	if err := migrate(ctx, write, migrationFS, now()); err != nil {
 		_ = write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -132,7 +118,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	loop, stop := context.WithCancel(context.Background())
 	db.stop, db.stopped = stop, make(chan struct{})
 	go db.checkpointLoop(loop, db.stopped)
-	db.inserts = newCommitter()
+	db.inserts = &committer{wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go db.commitLoop()
 	return db, nil
 }
@@ -182,54 +168,6 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("integrity check: %d problems, first: %s", len(problems), problems[0])
-	}
-	return nil
-}
-
-// withTx takes the write turn and runs fn in a write transaction (see runTx).
-//
-// ctx bounds the wait for the turn. Once the transaction holds it, fn gets a context without
-// cancellation: its statements take microseconds, cancelling halfway would only waste the
-// work, and the driver honours a cancellable context with a goroutine per statement, which
-// costs more than the statement on the hot insert path.
-func (db *DB) withTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	select {
-	case db.writeTurn <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("wait to write: %w", context.Cause(ctx))
-	}
-	defer func() { <-db.writeTurn }()
-	return db.runTx(ctx, fn)
-}
-
-// runTx runs fn in a write transaction (BEGIN IMMEDIATE, from the DSN) and commits, or rolls
-// back when fn returns an error or panics (the panic then continues). The caller holds the
-// write turn; ctx bounds only the wait for the connection, fn gets it without cancellation.
-func (db *DB) runTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) (err error) {
-	conn, err := db.write.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("write connection: %w", err)
-	}
-	defer conn.Close()
-	ctx = context.WithoutCancel(ctx)
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", translate(err))
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = tx.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-		}
-	}()
-	if err = fn(ctx, tx); err != nil {
-		return unavailable(err)
-	}
-	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", translate(err))
 	}
 	return nil
 }

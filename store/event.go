@@ -15,20 +15,6 @@ var (
 	_ moderation.WebhookStore = (*DB)(nil)
 )
 
-// insertEvent appends ev to the outbox inside the transaction that made the change it
-// reports, so an event exists exactly when its change was committed.
-func insertEvent(ctx context.Context, tx *sql.Tx, ev moderation.Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO events
-		(kind, comment_id, article_id, scope, status, verdict, reasons, moderator, model_version, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		string(ev.Kind), ev.CommentID, ev.ArticleID, ev.Scope, string(ev.Status), string(ev.Verdict),
-		strings.Join(ev.Reasons, " "), ev.Moderator, ev.ModelVersion, formatTime(ev.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("event %s: %w", ev.Kind, translate(err))
-	}
-	return nil
-}
-
 // Events returns up to limit events with ID > after, in ID order, of one scope or ("") all.
 func (db *DB) Events(ctx context.Context, after int64, scope string, limit int) ([]moderation.Event, error) {
 	q := `SELECT id, kind, comment_id, article_id, scope, status, verdict, reasons, moderator, model_version, created_at

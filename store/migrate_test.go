@@ -42,7 +42,9 @@ func TestReopenDoesNotRerunMigrations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "tribune.db")
-	db, err := Open(ctx, path)
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clock := func() time.Time { return at }
+	db, err := OpenClock(ctx, path, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,9 +56,9 @@ func TestReopenDoesNotRerunMigrations(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * time.Millisecond) // a re-run would record a later applied_at
+	at = at.Add(time.Hour) // a re-run would record this later applied_at
 
-	db, err = Open(ctx, path)
+	db, err = OpenClock(ctx, path, clock)
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}

@@ -43,15 +43,15 @@ func (db *DB) CountRescore(ctx context.Context, f moderation.RescoreFilter, afte
 	return n, nil
 }
 
-// RescoreBatch returns up to limit comments that f selects with ID > after, in ID order. The
-// reasons are read (and decoded) only for comments of closed articles and those judged under
-// an author's standing: they are the only ones whose reasons the rescorer consults, and decoding a million would cost seconds.
+// RescoreBatch returns up to limit comments that f selects with ID > after, in ID order,
+// without their reasons: the rescorer asks for those (Reasons) where it needs them. The
+// reasons of the few comments judged under an author's standing are read for their Standing.
 func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, after int64, limit int) ([]moderation.RescoreItem, error) {
 	where, args := rescoreWhere(f, after)
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.article_id, c.text, c.model_version,
-		c.machine_verdict, CASE WHEN a.mode = 'closed' OR instr(c.reasons, '"author.') > 0 THEN c.reasons ELSE '' END, coalesce(d.verdict, '')
-		FROM comments c JOIN articles a ON a.id = c.article_id
-		LEFT JOIN decisions d ON d.id = c.decision_id`+where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
+		c.machine_verdict, coalesce(d.verdict, ''),
+		CASE WHEN instr(c.reasons, '"author.') > 0 THEN c.reasons ELSE '' END
+		FROM comments c LEFT JOIN decisions d ON d.id = c.decision_id`+where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read comments to rescore: %w", err)
 	}
@@ -59,59 +59,22 @@ func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, afte
 	out := make([]moderation.RescoreItem, 0, limit)
 	for rows.Next() {
 		var it moderation.RescoreItem
-		var verdict, reasons, decision string
-		if err := rows.Scan(&it.ID, &it.ArticleID, &it.Text, &it.ModelVersion, &verdict, &reasons, &decision); err != nil {
+		var verdict, decision, reasons string
+		if err := rows.Scan(&it.ID, &it.ArticleID, &it.Text, &it.ModelVersion, &verdict, &decision, &reasons); err != nil {
 			return nil, fmt.Errorf("read comments to rescore: %w", err)
 		}
-		it.MachineVerdict, it.Decision = moderation.Verdict(verdict), moderation.Verdict(decision)
 		if reasons != "" {
-			if it.Reasons, err = decodeReasons(reasons); err != nil {
-				return nil, fmt.Errorf("comment %d: %w", it.ID, err)
+			rs, err := decodeReasons(reasons)
+			if err != nil {
+				return nil, fmt.Errorf("read comments to rescore: %w", err)
 			}
+			it.Standing = moderation.StandingOf(rs)
 		}
+		it.MachineVerdict, it.Decision = moderation.Verdict(verdict), moderation.Verdict(decision)
 		out = append(out, it)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read comments to rescore: %w", err)
-	}
-	return out, nil
-}
-
-// Explanations returns the explanation of each listed comment's current assessment; comments
-// never scored are missing from the map.
-func (db *DB) Explanations(ctx context.Context, ids []int64) (map[int64]map[string][]moderation.Contribution, error) {
-	out := make(map[int64]map[string][]moderation.Contribution, len(ids))
-	const chunk = 500
-	for len(ids) > 0 {
-		n := min(chunk, len(ids))
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		ids = ids[n:]
-		rows, err := db.read.QueryContext(ctx, `SELECT s.comment_id, s.explanation FROM comments c
-			JOIN scores s ON s.comment_id = c.id AND s.model_version = c.model_version
-			WHERE c.id IN (?`+strings.Repeat(`, ?`, n-1)+`)`, args...)
-		if err != nil {
-			return nil, fmt.Errorf("explanations: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			var raw string
-			if err := rows.Scan(&id, &raw); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("explanations: %w", err)
-			}
-			if out[id], err = decodeExplanation(raw); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("explanation of comment %d: %w", id, err)
-			}
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("explanations: %w", err)
-		}
 	}
 	return out, nil
 }

@@ -102,21 +102,21 @@ func TestApplyRescoreSkipsCommentsDecidedMeanwhile(t *testing.T) {
 	}
 }
 
-func TestRescoreBatchReadsReasonsOfClosedArticlesOnly(t *testing.T) {
+func TestReasons(t *testing.T) {
 	ctx := context.Background()
 	db, _ := newDB(t)
 	mustArticle(t, db, "open")
-	mustArticle(t, db, "shut")
-	mustInsert(t, db, newComment("open", moderation.Approve, 0.1))
-	mustInsert(t, db, newComment("shut", moderation.Approve, 0.1))
-	if _, _, err := db.PutArticle(ctx, moderation.Article{ID: "shut", Title: "t", Mode: moderation.ModeClosed}); err != nil {
+	first := mustInsert(t, db, newComment("open", moderation.Approve, 0.1)).ID
+	second := mustInsert(t, db, newComment("open", moderation.Hold, 0.9)).ID
+	items, err := db.RescoreBatch(ctx, moderation.RescoreFilter{}, 0, 10)
+	if err != nil || len(items) != 2 || items[0].Reasons != nil {
+		t.Fatalf("RescoreBatch = %+v, %v; want two items without reasons", items, err)
+	}
+	got, err := db.Reasons(ctx, []int64{first, second, 9999})
+	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := db.RescoreBatch(ctx, moderation.RescoreFilter{}, 0, 10)
-	if err != nil || len(items) != 2 {
-		t.Fatalf("RescoreBatch = %d items, %v", len(items), err)
-	}
-	if items[0].Reasons != nil || len(items[1].Reasons) != 1 {
-		t.Errorf("reasons = %v, %v; want none, one", items[0].Reasons, items[1].Reasons)
+	if len(got) != 2 || len(got[first]) != 1 || len(got[second]) != 1 {
+		t.Errorf("Reasons = %v, want one reason for each of the two comments, none for 9999", got)
 	}
 }

@@ -261,29 +261,6 @@ func checkLease(ctx context.Context, tx *sql.Tx, d moderation.Decision, at strin
 	return nil
 }
 
-// auditRow is one audit_log row to insert.
-type auditRow struct {
-	commentID    int64
-	action       moderation.AuditAction
-	moderatorID  int64 // 0 for machine actions
-	verdict      moderation.Verdict
-	detail       string
-	modelVersion string
-	at           time.Time
-}
-
-func insertAudit(ctx context.Context, tx *sql.Tx, r auditRow) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log
-		(comment_id, action, moderator_id, verdict, detail, model_version, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		r.commentID, string(r.action), nullInt(r.moderatorID), string(r.verdict), r.detail, r.modelVersion,
-		formatTime(r.at))
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", r.action, translate(err))
-	}
-	return nil
-}
-
 // Audit returns a comment's history, oldest first, or ErrNotFound for an unknown comment.
 func (db *DB) Audit(ctx context.Context, commentID int64) ([]moderation.AuditEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT l.id, l.comment_id, l.action, coalesce(l.moderator_id, 0),

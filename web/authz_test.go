@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/web/internal/httpx"
 )
 
 // credential kinds of the authorisation matrix.
@@ -42,39 +43,39 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &authzFixture{dashFixture: newDashFixture(t), creds: map[string]string{}}
-	f.srv = New(f.svc, Options{SkipRequestLog: true, Feedback: moderation.NewFeedbackService(f.db)})
-	f.putArticle("art-a", moderation.ModePremoderate)
-	f.commentA = f.postComment("art-a", "u1", "A civil comment about the tram.").ID
+	f.serve(Options{SkipRequestLog: true, Feedback: moderation.NewFeedbackService(f.DB)})
+	f.PutArticle("art-a", moderation.ModePremoderate)
+	f.commentA = f.PostComment("art-a", "u1", "A civil comment about the tram.").ID
 
-	siteB, err := f.svc.CreateSite(ctx, "site-b")
+	siteB, err := f.Svc.CreateSite(ctx, "site-b")
 	if err != nil {
 		t.Fatal(err)
 	}
 	key := func(spec moderation.KeySpec) string {
 		t.Helper()
-		secret, _, err := f.svc.CreateSiteAPIKey(ctx, spec)
+		secret, _, err := f.Svc.CreateSiteAPIKey(ctx, spec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return secret
 	}
-	f.creds[credSite] = f.key
+	f.creds[credSite] = f.Key
 	f.creds[credOtherSite] = key(moderation.KeySpec{Name: "b", SiteID: siteB.ID})
 	f.creds[credScore] = key(moderation.KeySpec{Name: "coral", Scopes: []moderation.Scope{moderation.ScopeScore}})
 	f.creds[credSiteScoped] = key(moderation.KeySpec{Name: "backend", Scopes: []moderation.Scope{moderation.ScopeSite}})
-	revoked, k, err := f.svc.CreateAPIKey(ctx, "old")
+	revoked, k, err := f.Svc.CreateAPIKey(ctx, "old")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.RevokeAPIKey(ctx, k.ID); err != nil {
+	if err := f.Svc.RevokeAPIKey(ctx, k.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.creds[credRevoked] = revoked
-	f.creds[credModerator] = f.alice
-	f.creds[credNoCSRF] = f.alice
-	f.creds[credAdmin] = f.admin
-	f.creds[credDisabled] = f.moderator("dave")
-	if err := f.svc.SetModeratorEnabled(ctx, "dave", false); err != nil {
+	f.creds[credModerator] = f.Alice
+	f.creds[credNoCSRF] = f.Alice
+	f.creds[credAdmin] = f.Admin
+	f.creds[credDisabled] = f.Moderator("dave")
+	if err := f.Svc.SetModeratorEnabled(ctx, "dave", false); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -92,7 +93,7 @@ type route struct {
 }
 
 func (f *authzFixture) call(r route, cred string) *httptest.ResponseRecorder {
-	f.t.Helper()
+	f.T.Helper()
 	token := f.creds[cred]
 	path := strings.ReplaceAll(r.path, "{comment}", fmt.Sprint(f.commentA))
 	switch r.auth {
@@ -100,7 +101,7 @@ func (f *authzFixture) call(r route, cred string) *httptest.ResponseRecorder {
 		if token != "" {
 			path += "?key=" + url.QueryEscape(token)
 		}
-		return f.do(r.method, path, "", r.body)
+		return f.Do(r.method, path, "", r.body)
 	case "cookie":
 		var form url.Values
 		if r.method == http.MethodPost {
@@ -109,21 +110,21 @@ func (f *authzFixture) call(r route, cred string) *httptest.ResponseRecorder {
 				form = vals
 			}
 			if cred == credModerator || cred == credAdmin {
-				form.Set("csrf", f.csrf(token))
+				form.Set("csrf", f.CSRF(token))
 			}
 		}
-		return f.page(r.method, path, token, form)
+		return f.Page(r.method, path, token, form)
 	}
 	if cred == credNoCSRF {
 		// The session in its cookie only, as a cross-site form would send it.
 		req := httptest.NewRequest(r.method, path, strings.NewReader(r.body))
 		req.Header.Set("Content-Type", "application/json")
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: token})
+		req.AddCookie(&http.Cookie{Name: httpx.SessionCookie, Value: token})
 		w := httptest.NewRecorder()
-		f.srv.Handler().ServeHTTP(w, req)
+		f.Handler.ServeHTTP(w, req)
 		return w
 	}
-	return f.do(r.method, path, token, r.body)
+	return f.Do(r.method, path, token, r.body)
 }
 
 // TestAuthorizationMatrix calls every route with every kind of credential. Another site's

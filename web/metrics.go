@@ -41,6 +41,14 @@ func (m *httpMetrics) observe(route, method string, status int, d time.Duration)
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
 }
 
+// observer is observe as the engine's hook, or nil without metrics.
+func (m *httpMetrics) observer() func(route, method string, status int, d time.Duration) {
+	if m == nil {
+		return nil
+	}
+	return m.observe
+}
+
 // metricsHandler serves the registry in the Prometheus text format.
 func metricsHandler(g prometheus.Gatherer) gin.HandlerFunc {
 	h := promhttp.HandlerFor(g, promhttp.HandlerOpts{})

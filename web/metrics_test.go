@@ -16,6 +16,7 @@ import (
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/moderation/moderationtest"
 	"github.com/tribune/tribune/store"
+	"github.com/tribune/tribune/web/internal/webtest"
 )
 
 func TestMetricsAndRequestLog(t *testing.T) {
@@ -30,7 +31,7 @@ func TestMetricsAndRequestLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	sw := &syncWriter{w: &buf}
+	sw := &webtest.SyncWriter{W: &buf}
 	logger := slog.New(slog.NewJSONHandler(sw, nil))
 	srv := New(svc, Options{Logger: logger, Metrics: prometheus.NewRegistry(), TrustedProxies: []string{"10.0.0.1"}})
 	key, _, err := svc.CreateAPIKey(ctx, "site one")
@@ -67,9 +68,7 @@ func TestMetricsAndRequestLog(t *testing.T) {
 		}
 	}
 
-	sw.mu.Lock()
-	defer sw.mu.Unlock()
-	line, _, _ := strings.Cut(buf.String(), "\n")
+	line, _, _ := strings.Cut(sw.String(), "\n")
 	var rec map[string]any
 	if err := json.Unmarshal([]byte(line), &rec); err != nil {
 		t.Fatalf("log line %q: %v", line, err)

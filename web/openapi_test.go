@@ -192,7 +192,7 @@ func TestOpenAPIDescribesResponses(t *testing.T) {
 	f := newFixture(t)
 	login := fmt.Sprintf(`{"name":"alice","password":%q}`, testPassword)
 	comment := `{"article_id":"a1","author":{"id":"u1","name":"Ann"},"text":"You idiot, the tram line is wrong."}`
-	scoreOnly, _, err := f.svc.CreateSiteAPIKey(context.Background(), moderation.KeySpec{Name: "coral",
+	scoreOnly, _, err := f.Svc.CreateSiteAPIKey(context.Background(), moderation.KeySpec{Name: "coral",
 		SiteID: moderation.DefaultSiteID, Scopes: []moderation.Scope{moderation.ScopeScore}})
 	if err != nil {
 		t.Fatal(err)
@@ -204,41 +204,41 @@ func TestOpenAPIDescribesResponses(t *testing.T) {
 	}{
 		{"POST", "/api/v1/login", "", login, nil, 200},
 		{"POST", "/api/v1/login", "", `{"name":"alice","password":"wrong password"}`, nil, 401},
-		{"PUT", "/api/v1/articles/a1", f.key, `{"title":"Tram","mode":"premoderate"}`, nil, 201},
-		{"PUT", "/api/v1/articles/a1", f.key, `{"title":"Tram line","mode":"premoderate"}`, nil, 200},
-		{"PUT", "/api/v1/articles/a2", f.key, `{"title":""}`, nil, 400},
-		{"GET", "/api/v1/articles/a1", f.key, "", nil, 200},
-		{"GET", "/api/v1/articles/nope", f.key, "", nil, 404},
-		{"POST", "/api/v1/comments", f.key, comment, []string{"Idempotency-Key", "k1"}, 201},
-		{"POST", "/api/v1/comments", f.key, comment, []string{"Idempotency-Key", "k1"}, 200},
-		{"POST", "/api/v1/comments", f.key, `{"article_id":"a1","author":{"id":"u1"},"text":"Second."}`, nil, 201},
-		{"POST", "/api/v1/comments", f.key, `{"article_id":"a1","author":{"id":"u1"},"text":"Something else."}`, []string{"Idempotency-Key", "k1"}, 409},
-		{"POST", "/api/v1/comments", f.key, `{"article_id":"a1"}`, nil, 400},
+		{"PUT", "/api/v1/articles/a1", f.Key, `{"title":"Tram","mode":"premoderate"}`, nil, 201},
+		{"PUT", "/api/v1/articles/a1", f.Key, `{"title":"Tram line","mode":"premoderate"}`, nil, 200},
+		{"PUT", "/api/v1/articles/a2", f.Key, `{"title":""}`, nil, 400},
+		{"GET", "/api/v1/articles/a1", f.Key, "", nil, 200},
+		{"GET", "/api/v1/articles/nope", f.Key, "", nil, 404},
+		{"POST", "/api/v1/comments", f.Key, comment, []string{"Idempotency-Key", "k1"}, 201},
+		{"POST", "/api/v1/comments", f.Key, comment, []string{"Idempotency-Key", "k1"}, 200},
+		{"POST", "/api/v1/comments", f.Key, `{"article_id":"a1","author":{"id":"u1"},"text":"Second."}`, nil, 201},
+		{"POST", "/api/v1/comments", f.Key, `{"article_id":"a1","author":{"id":"u1"},"text":"Something else."}`, []string{"Idempotency-Key", "k1"}, 409},
+		{"POST", "/api/v1/comments", f.Key, `{"article_id":"a1"}`, nil, 400},
 		{"POST", "/api/v1/comments", scoreOnly, comment, nil, 403},
 		{"POST", "/api/v1/comments", "", comment, nil, 401},
-		{"GET", "/api/v1/articles/a1/comments?limit=1", f.key, "", nil, 200},
-		{"GET", "/api/v1/articles/a1/comments?status=maybe", f.key, "", nil, 400},
-		{"GET", "/api/v1/comments/1", f.key, "", nil, 200},
-		{"GET", "/api/v1/comments/999", f.key, "", nil, 404},
-		{"POST", "/api/v1/score", f.key, `{"text":"You idiot.","context":"The tram line."}`, nil, 200},
-		{"GET", "/api/v1/queue", f.alice, "", nil, 200},
-		{"GET", "/api/v1/queue", f.key, "", nil, 403},
-		{"POST", "/api/v1/queue/claim", f.alice, `{"count":1}`, nil, 200},
-		{"DELETE", "/api/v1/queue/claims/1", f.alice, "", nil, 204},
-		{"DELETE", "/api/v1/queue/claims/1", f.alice, "", nil, 404},
-		{"POST", "/api/v1/comments/1/decision", f.alice, `{"verdict":"reject","reason":"insult","note":"name-calling"}`, nil, 201},
-		{"POST", "/api/v1/comments/1/decision", f.bob, `{"verdict":"approve"}`, nil, 409},
-		{"POST", "/api/v1/comments/1/decision", f.key, `{"verdict":"approve"}`, nil, 403},
-		{"GET", "/api/v1/changes", f.key, "", nil, 200},
-		{"GET", "/api/v1/changes?cursor=2&limit=10", f.key, "", nil, 200},
-		{"GET", "/api/v1/changes?cursor=x", f.key, "", nil, 400},
+		{"GET", "/api/v1/articles/a1/comments?limit=1", f.Key, "", nil, 200},
+		{"GET", "/api/v1/articles/a1/comments?status=maybe", f.Key, "", nil, 400},
+		{"GET", "/api/v1/comments/1", f.Key, "", nil, 200},
+		{"GET", "/api/v1/comments/999", f.Key, "", nil, 404},
+		{"POST", "/api/v1/score", f.Key, `{"text":"You idiot.","context":"The tram line."}`, nil, 200},
+		{"GET", "/api/v1/queue", f.Alice, "", nil, 200},
+		{"GET", "/api/v1/queue", f.Key, "", nil, 403},
+		{"POST", "/api/v1/queue/claim", f.Alice, `{"count":1}`, nil, 200},
+		{"DELETE", "/api/v1/queue/claims/1", f.Alice, "", nil, 204},
+		{"DELETE", "/api/v1/queue/claims/1", f.Alice, "", nil, 404},
+		{"POST", "/api/v1/comments/1/decision", f.Alice, `{"verdict":"reject","reason":"insult","note":"name-calling"}`, nil, 201},
+		{"POST", "/api/v1/comments/1/decision", f.Bob, `{"verdict":"approve"}`, nil, 409},
+		{"POST", "/api/v1/comments/1/decision", f.Key, `{"verdict":"approve"}`, nil, 403},
+		{"GET", "/api/v1/changes", f.Key, "", nil, 200},
+		{"GET", "/api/v1/changes?cursor=2&limit=10", f.Key, "", nil, 200},
+		{"GET", "/api/v1/changes?cursor=x", f.Key, "", nil, 400},
 		{"GET", "/api/v1/changes", scoreOnly, "", nil, 403},
 		{"POST", "/api/v1/score", scoreOnly, `{"text":"You idiot."}`, nil, 200},
-		{"POST", "/api/v1/logout", f.bob, "", nil, 204},
+		{"POST", "/api/v1/logout", f.Bob, "", nil, 204},
 	}
 	for _, st := range steps {
 		name := fmt.Sprintf("%s %s %d", st.method, st.path, st.status)
-		w := f.do(st.method, st.path, st.token, st.body, st.headers...)
+		w := f.Do(st.method, st.path, st.token, st.body, st.headers...)
 		if w.Code != st.status {
 			t.Errorf("%s: status = %d, want %d: %s", name, w.Code, st.status, w.Body)
 			continue

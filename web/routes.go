@@ -3,57 +3,38 @@ package web
 import (
 	"github.com/gin-gonic/gin"
 
-	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/web/api"
+	"github.com/tribune/tribune/web/dashboard"
+	"github.com/tribune/tribune/web/internal/httpx"
+	"github.com/tribune/tribune/web/perspective"
 )
 
-// routes registers every route. The JSON API lives under /api/v1; the dashboard and the
-// Perspective-compatible API get groups of their own here, beside it, not under it.
+// routes registers every route: the server's own (health, metrics, unrouted requests) and
+// the three front-ends'. The JSON API lives under /api/v1; the dashboard and the
+// Perspective-compatible API sit beside it, not under it.
 func (s *Server) routes() {
 	e := s.engine
-	e.NoRoute(func(c *gin.Context) {
-		if isPerspectivePath(c.Request.URL.Path) {
-			s.perspectiveNoRoute(c)
-			return
-		}
-		s.fail(c, errRouteNotFound)
-	})
-	e.NoMethod(func(c *gin.Context) {
-		if isPerspectivePath(c.Request.URL.Path) {
-			s.perspectiveNoRoute(c)
-			return
-		}
-		s.fail(c, errMethodNotAllowed)
-	})
+	e.NoRoute(s.noRoute(httpx.ErrRouteNotFound))
+	e.NoMethod(s.noRoute(httpx.ErrMethodNotAllowed))
 
 	e.GET("/healthz", s.health)
 	if s.opts.Metrics != nil {
 		e.GET("/metrics", metricsHandler(s.opts.Metrics))
 	}
+	api.New(s.core, s.opts.Changes).Register(e)
+	// POST /v1alpha1/comments:analyze, comments:suggestscore; GET /$discovery/rest
+	s.persp.Register(e)
+	dashboard.New(s.core, dashboard.Options{SecureCookies: s.opts.SecureCookies}).Register(e)
+}
 
-	api := e.Group("/api/v1")
-	api.POST("/login", s.login)
-	api.POST("/logout", s.requireModerator, s.logout)
-
-	// Site backends, with API keys: the site scope reaches the key's own site only (another
-	// site's articles and comments answer 404, exactly as ids that do not exist); the score
-	// scope is stateless scoring.
-	site := api.Group("", s.requireAPIKey(moderation.ScopeSite))
-	site.PUT("/articles/:id", s.putArticle)
-	site.GET("/articles/:id", s.getArticle)
-	site.GET("/articles/:id/comments", s.listComments)
-	site.POST("/comments", s.postComment)
-	site.GET("/comments/:id", s.getComment)
-	site.GET("/changes", s.changes)
-	api.POST("/score", s.requireAPIKey(moderation.ScopeScore), s.score)
-
-	// Moderators, with sessions.
-	mod := api.Group("", s.requireModerator)
-	mod.GET("/queue", s.queue)
-	mod.POST("/queue/claim", s.claim)
-	mod.DELETE("/queue/claims/:id", s.release)
-	mod.POST("/comments/:id/decision", s.decide)
-
-	s.perspectiveRoutes() // POST /v1alpha1/comments:analyze, comments:suggestscore; GET /$discovery/rest
-
-	s.dashboardRoutes()
+// noRoute answers a request no route serves: in Google's shape under the Perspective API's
+// paths, else as the JSON API answers errors.
+func (s *Server) noRoute(kind error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if perspective.IsPath(c.Request.URL.Path) {
+			s.persp.NoRoute(c)
+			return
+		}
+		s.core.Fail(c, kind)
+	}
 }

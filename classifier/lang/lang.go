@@ -126,7 +126,9 @@ var options = whatlanggo.Options{Blacklist: map[whatlanggo.Lang]bool{
 // enoughForForeign reports whether a Latin-script text has the length and the lower-case
 // words that a non-English verdict needs.
 func (c counts) enoughForForeign() bool {
-	long := c.words >= minForeignWords || c.words >= minAccentedWords && c.accented >= minAccented
+	// Distinct words, so that one short phrase repeated ("Nice day nice day ...") is no
+	// longer than the phrase.
+	long := c.distinct >= minForeignWords || c.distinct >= minAccentedWords && c.accented >= minAccented
 	return long && float64(c.lower) >= minLowerShare*float64(c.words)
 }
 
@@ -179,6 +181,24 @@ type counts struct {
 	accented       int // Latin letters outside ASCII
 	words, lower   int // words, and those that start in lower case
 	english        int // words that are English function words or contractions
+	// distinct counts different words (case-insensitively) up to minForeignWords; seen holds them.
+	distinct int
+	seen     [minForeignWords]string
+}
+
+// addDistinct counts w if it is new among the first minForeignWords different words.
+func (c *counts) addDistinct(w []rune) {
+	if c.distinct >= len(c.seen) {
+		return
+	}
+	s := strings.ToLower(string(w))
+	for _, x := range c.seen[:c.distinct] {
+		if x == s {
+			return
+		}
+	}
+	c.seen[c.distinct] = s
+	c.distinct++
 }
 
 func count(text string) counts {
@@ -195,6 +215,7 @@ func count(text string) counts {
 		if isEnglish(word) {
 			c.english++
 		}
+		c.addDistinct(word)
 		word = word[:0]
 	}
 	for _, r := range text {

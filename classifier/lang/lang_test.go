@@ -74,6 +74,8 @@ func TestDetectEdgeCases(t *testing.T) {
 		{"lookalike letters in an English insult", "You are an іdіot and a mоrоn, go away.", English},
 		{"long English", strings.Repeat("The council should publish the numbers before the vote. ", 80), English},
 		{"short Russian word", "Спасибо", Undetermined},
+		{"a short English phrase repeated", strings.Repeat("Nice day ", 1800), Undetermined},
+		{"a short German phrase repeated", strings.Repeat("Schönen Tag ", 300), Undetermined},
 		{"short Japanese", "ありがとう", "ja"},
 		{"invalid UTF-8", "Ich finde den Artikel gut \xff\xfe geschrieben, aber die Zahlen fehlen.", "de"},
 	}

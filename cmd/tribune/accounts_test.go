@@ -69,8 +69,9 @@ func TestModeratorCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, `added admin "ada"`) {
 		t.Fatalf("moderator add: %v\n%s%s", err, out, errOut)
 	}
-	if out, _, err = cliRun(t, "other passphrase!", "moderator", "add", "--db", db, "--name", "bo"); err != nil {
-		t.Fatalf("moderator add without newline: %v", err)
+	if out, _, err = cliRun(t, "other passphrase!", "moderator", "add", "--db", db, "--name", "bo"); err != nil ||
+		!strings.Contains(out, `added moderator "bo"`) {
+		t.Fatalf("moderator add without newline: %v\n%s", err, out)
 	}
 	out, _, err = cliRun(t, "", "moderator", "list", "--db", db)
 	if err != nil || !strings.Contains(out, "ada") || !strings.Contains(out, "admin") || !strings.Contains(out, "bo") {

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tribune/tribune/internal/bulkimport"
+	"github.com/tribune/tribune/internal/demo"
+	"github.com/tribune/tribune/internal/registry"
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/moderation/moderationtest"
 	"github.com/tribune/tribune/store"
@@ -171,8 +174,8 @@ func TestDemoUsesItsOwnDatabase(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	cfg, err := parseServe([]string{"--demo"}, env{stderr: io.Discard, getenv: func(string) string { return "" }})
-	if err != nil || cfg.DB != demoDB {
-		t.Errorf("serve --demo database = %q, %v; want %q", cfg.DB, err, demoDB)
+	if err != nil || cfg.DB != demo.DB {
+		t.Errorf("serve --demo database = %q, %v; want %q", cfg.DB, err, demo.DB)
 	}
 	cfg, err = parseServe([]string{"--demo", "--db", "x.db"}, env{stderr: io.Discard, getenv: func(string) string { return "" }})
 	if err != nil || cfg.DB != "x.db" {
@@ -194,7 +197,7 @@ func TestDemoUsesItsOwnDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if n, err := db.ForeignData(ctx, demoScope); err != nil || n != 1 {
+	if n, err := db.ForeignData(ctx, "demo"); err != nil || n != 1 {
 		t.Errorf("real database after the refusal: foreign data = %d, %v; want just the key", n, err)
 	}
 	if mods, _ := db.Moderators(ctx); len(mods) != 0 {
@@ -239,9 +242,12 @@ func TestActivateEmbeddedModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &registryWatcher{reg: db, svc: svc, load: fakeLoader, log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		embedded: func() (moderation.Classifier, error) { return moderationtest.FakeClassifier{}, nil }}
-	if err := w.check(ctx); err != nil || svc.Classifier().Version() != "v1" {
+	load := func(version string, _ []byte) (moderation.Classifier, error) {
+		return moderationtest.FakeClassifier{Name: version}, nil
+	}
+	w := &registry.Watcher{Registry: db, Service: svc, Load: load, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Embedded: func() (moderation.Classifier, error) { return moderationtest.FakeClassifier{}, nil }}
+	if err := w.Check(ctx); err != nil || svc.Classifier().Version() != "v1" {
 		t.Fatalf("after activating v1: model %s, %v", svc.Classifier().Version(), err)
 	}
 	out, errOut, err := cliRun(t, "", "model", "activate", "embedded", "--db", path)
@@ -251,7 +257,7 @@ func TestActivateEmbeddedModel(t *testing.T) {
 	if _, err := db.ActiveModelVersion(ctx); !errors.Is(err, moderation.ErrNotFound) {
 		t.Errorf("active version after activate embedded: err = %v, want ErrNotFound", err)
 	}
-	if err := w.check(ctx); err != nil || svc.Classifier().Version() != (moderationtest.FakeClassifier{}).Version() {
+	if err := w.Check(ctx); err != nil || svc.Classifier().Version() != (moderationtest.FakeClassifier{}).Version() {
 		t.Errorf("after activate embedded: model %s, %v; want the embedded one", svc.Classifier().Version(), err)
 	}
 }
@@ -286,8 +292,8 @@ func TestImportFindings(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "all invalid") {
 		t.Errorf("importing a README: err = %v, want a failure", err)
 	}
-	if n := strings.Count(errOut, "skipped row"); n > maxShownErrors {
-		t.Errorf("importing a README printed %d row messages, want at most %d", n, maxShownErrors)
+	if n := strings.Count(errOut, "skipped row"); n > bulkimport.MaxShownErrors {
+		t.Errorf("importing a README printed %d row messages, want at most %d", n, bulkimport.MaxShownErrors)
 	}
 	_, _, err = cliRun(t, "", "import", writeJSONL(t, dir, "short.txt", "not json", "nor this"), "--db", db, "--quiet")
 	if err == nil || !strings.Contains(err.Error(), "no valid rows") {

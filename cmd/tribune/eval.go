@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/internal/registry"
 )
 
 // runEval evaluates a model on labeled JSON Lines.
@@ -23,7 +24,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 		fs.Usage()
 		return errUsage
 	}
-	m, err := loadModel(*modelPath)
+	m, err := registry.LoadModel(*modelPath)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tribune/tribune/fixtures"
+	"github.com/tribune/tribune/internal/registry"
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/store"
 )
@@ -42,9 +43,9 @@ type identityStats struct {
 // The score ranked is the policy risk r = max over tone attributes of score / hold threshold,
 // so r ≥ 1 is exactly "held by a threshold".
 func TestIdentityBias(t *testing.T) {
-	clf, err := loadClassifier("")
+	clf, err := registry.LoadClassifier("")
 	if err != nil {
-		t.Fatalf("loadClassifier: %v", err)
+		t.Fatalf("LoadClassifier: %v", err)
 	}
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "identity.db"))

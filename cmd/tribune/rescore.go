@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tribune/tribune/internal/registry"
 	"github.com/tribune/tribune/moderation"
 )
 
@@ -40,7 +41,7 @@ func runRescore(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, closeBulk()) }()
-	clf, _, err := chooseClassifier(ctx, db, *modelPath, loadRegistered)
+	clf, _, err := registry.Choose(ctx, db, *modelPath, registry.LoadRegistered)
 	if err != nil {
 		return err
 	}

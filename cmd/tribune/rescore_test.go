@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -102,10 +101,9 @@ func normalizedDump(t *testing.T, path string) string {
 
 func TestRescoreKilledAndRerunEqualsUninterrupted(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary")
+		t.Skip("kills a rescore process; skipped with -short")
 	}
 	const n, batch = 3000, 20
-	bin := buildTribune(t)
 	dir := t.TempDir()
 	ref, killed := filepath.Join(dir, "ref.db"), filepath.Join(dir, "killed.db")
 	rescoreDB(t, ref, n)
@@ -121,7 +119,7 @@ func TestRescoreKilledAndRerunEqualsUninterrupted(t *testing.T) {
 	}
 
 	killAt := 1 + rand.IntN(n/batch/2)
-	cmd := exec.Command(bin, append(args, "--db", killed)...)
+	cmd := tribuneCommand(t, append(args, "--db", killed)...)
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

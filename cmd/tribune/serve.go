@@ -14,9 +14,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tribune/tribune/internal/demo"
+	"github.com/tribune/tribune/internal/registry"
 	"github.com/tribune/tribune/moderation"
 	"github.com/tribune/tribune/store"
 	"github.com/tribune/tribune/web"
+	"github.com/tribune/tribune/web/api"
 )
 
 // serveConfig is tribune serve's configuration, from flags over environment over defaults.
@@ -61,13 +64,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	if !existed {
 		fmt.Fprintf(e.stderr, "tribune: created database %s\n", cfg.DB)
 	}
-	clf, pinned, err := chooseClassifier(ctx, db, cfg.Model, loadRegistered) // --model, else the registry's active model
-	if errors.Is(err, errActiveModel) {
-		// A broken active model must not keep the server down (it would on every restart):
-		// serve the embedded model and say so loudly.
-		fmt.Fprintf(e.stderr, "tribune: %v; serving the embedded model instead (tribune model activate embedded, or activate another)\n", err)
-		clf, err = loadClassifier("")
-	}
+	clf, pinned, err := serveModel(ctx, db, cfg.Model, e)
 	if err != nil {
 		return err
 	}
@@ -76,10 +73,7 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 		return err
 	}
 	if cfg.Demo {
-		if err := checkDemoTarget(ctx, db, cfg); err != nil {
-			return err
-		}
-		if _, err := loadDemo(ctx, svc, db, e.stderr); err != nil { // see cmd/tribune/demo.go
+		if err := loadDemo(ctx, svc, db, cfg, e); err != nil {
 			return err
 		}
 	}
@@ -90,9 +84,9 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	}
 	logger = logger.With("version", buildVersion())
 	if !pinned {
-		watchRegistry(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
+		registry.Watch(ctx, db, svc, clf.Version(), logger) // follow "tribune model activate"
 	}
-	dispatcher := moderation.NewDispatcher(db, web.EncodeWebhookBody, logger)
+	dispatcher := moderation.NewDispatcher(db, api.EncodeWebhookBody, logger)
 	opts := web.Options{Logger: logger, SkipRequestLog: cfg.Quiet, SecureCookies: cfg.SecureCookies,
 		Feedback: moderation.NewFeedbackService(db), Changes: moderation.NewChanges(db), Version: buildVersion(),
 		TrustedProxies: splitList(cfg.TrustedProxies), WriteCheck: db.CheckWrite, KeyRatePerMinute: cfg.KeyRate,
@@ -107,19 +101,25 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	defer func() { stopDispatch(); <-dispatched }()               // before the database closes
 	go purgeSessions(ctx, svc, logger)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
+	fmt.Fprintf(e.stderr, "tribune: version %s, model %s, database %s\n", buildVersion(), clf.Version(), cfg.DB)
+	return listenAndServe(ctx, cfg.Addr, srv.Handler(), logger, e)
+}
+
+// listenAndServe serves h on addr until ctx ends, then drains in-flight requests for at most
+// shutdownTimeout.
+func listenAndServe(ctx context.Context, addr string, h http.Handler, logger *slog.Logger, e env) error {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(e.stderr, "tribune: version %s, model %s, database %s\n", buildVersion(), clf.Version(), cfg.DB)
 	fmt.Fprintf(e.stderr, "tribune: listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -139,6 +139,30 @@ func runServe(ctx context.Context, args []string, e env) (err error) {
 	}
 	fmt.Fprintln(e.stderr, "tribune: stopped")
 	return nil
+}
+
+// serveModel picks the model to serve: --model, else the registry's active model, else the
+// embedded one. A broken active model must not keep the server down (it would on every
+// restart): the embedded model is served instead, and the log says so loudly.
+func serveModel(ctx context.Context, db *store.DB, path string, e env) (moderation.Classifier, bool, error) {
+	clf, pinned, err := registry.Choose(ctx, db, path, registry.LoadRegistered)
+	if errors.Is(err, registry.ErrActiveModel) {
+		fmt.Fprintf(e.stderr, "tribune: %v; serving the embedded model instead (tribune model activate embedded, or activate another)\n", err)
+		clf, err = registry.LoadClassifier("")
+	}
+	return clf, pinned, err
+}
+
+// loadDemo loads the demo data set for serve --demo, into a database that holds no other
+// data unless --demo-force.
+func loadDemo(ctx context.Context, svc *moderation.Service, db *store.DB, cfg serveConfig, e env) error {
+	if !cfg.DemoForce {
+		if err := demo.CheckTarget(ctx, db, cfg.DB); err != nil {
+			return err
+		}
+	}
+	_, err := demo.Load(ctx, svc, db, e.stderr)
+	return err
 }
 
 // sessionPurgeInterval is how often serve deletes expired sessions and old login failures.
@@ -171,7 +195,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 	fs.StringVar(&cfg.Model, "model", e.getenv("TRIBUNE_MODEL"), "model `file` (env TRIBUNE_MODEL; default: the embedded model)")
 	fs.BoolVar(&cfg.Quiet, "quiet", false, "do not log every request")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", false, "mark dashboard cookies Secure (behind a TLS-terminating proxy)")
-	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set into its own database ("+demoDB+" unless --db is given) and print a demo admin's login (idempotent)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "load the demo data set into its own database ("+demo.DB+" unless --db is given) and print a demo admin's login (idempotent)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(e, "TRIBUNE_LOG_FORMAT", "json"), "log `format`: json or text (env TRIBUNE_LOG_FORMAT)")
 	fs.BoolVar(&cfg.Metrics, "metrics", envOr(e, "TRIBUNE_METRICS", "true") == "true", "serve Prometheus metrics at /metrics (env TRIBUNE_METRICS=false turns it off)")
 	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", e.getenv("TRIBUNE_TRUSTED_PROXIES"), "comma-separated `IPs or CIDRs` of reverse proxies whose X-Forwarded-For names the client (env TRIBUNE_TRUSTED_PROXIES)")
@@ -183,7 +207,7 @@ func parseServe(args []string, e env) (serveConfig, error) {
 		return cfg, err
 	}
 	if cfg.Demo && e.getenv("TRIBUNE_DB") == "" && !flagSet(fs, "db") {
-		cfg.DB = demoDB // the demo never lands in the default (real) database by accident
+		cfg.DB = demo.DB // the demo never lands in the default (real) database by accident
 	}
 	return cfg, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"strconv"
@@ -24,68 +25,145 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
+// trainFlags are tribune train's flags.
+type trainFlags struct {
+	data                                       listFlag
+	dev, head, heads, ctxHeads, out, lambdas   *string
+	vocab, chars, cross, groupBy, sources      *string
+	seed                                       *int64
+	folds, maxIter, minCount, workers          *int
+	ctxWords, charMin                          *int
+	sharedWords, idf, sublinear, fold, lexicon *bool
+	sentences, sourceBias, oneClass, quiet     *bool
+	sourceSigma, sentenceMargin                *float64
+	blockNorm                                  autoBool
+}
+
+func newTrainFlags(fs *flag.FlagSet) *trainFlags {
+	f := &trainFlags{blockNorm: "auto"}
+	fs.Var(&f.data, "data", "labeled JSON Lines `FILE` to train on (repeatable)")
+	f.dev = fs.String("dev", "", "labeled JSON Lines `FILE` to report metrics on (never trained on)")
+	f.head = fs.String("head", "label", "`NAME` of the multi-class head made from \"label\"")
+	f.heads = fs.String("heads", "", "comma-separated heads to train (default: every labeled head)")
+	f.ctxHeads = fs.String("context", "", "comma-separated heads scored against \"context\", or \"all\"")
+	f.seed = fs.Int64("seed", 1, "seed of the cross-validation folds")
+	f.out = fs.String("out", "", "model `FILE` to write")
+	f.folds = fs.Int("folds", 3, "cross-validation folds (choose L2 strength, calibrate)")
+	f.lambdas = fs.String("lambdas", "1e-3,3e-4,1e-4", "comma-separated L2 strengths to search by cross-validation")
+	f.maxIter = fs.Int("max-iter", 100, "L-BFGS iterations per fit")
+	f.minCount = fs.Int("min-count", 3, "drop features seen in fewer training examples")
+	f.workers = fs.Int("workers", 0, "parallel fits (default: all cores); results do not depend on it")
+	f.vocab = fs.String("vocab", "", "WordPiece vocabulary `FILE` (default: the BERT uncased vocabulary shipped in models/)")
+	f.chars = fs.String("chars", "auto", "character n-grams: none, split (words WordPiece splits into pieces), all, or auto (split or all, chosen by cross-validation)")
+	f.cross = fs.String("context-cross", "auto", "target-specific word features: auto (with at most 50 distinct contexts), on or off")
+	f.groupBy = fs.String("group-by", "text", "cross-validation groups: text (repeated comments share a fold), context or example")
+	f.ctxWords = fs.Int("context-words", 0, "context words taken as features (0: none; the context then counts only through its overlap with the comment)")
+	f.sharedWords = fs.Bool("shared-words", false, "per-word features of comment words found in the context")
+	f.idf = fs.Bool("idf", true, "scale each feature's L2 penalty by 1/idf^2 (TF-IDF-like)")
+	fs.Var(&f.blockNorm, "block-norm", "scale words, bigrams and sub-words to unit norm separately: true, false or auto (chosen by cross-validation; write --block-norm=auto)")
+	f.sublinear = fs.Bool("sublinear", true, "sublinear term frequencies (1+ln tf) and unit-norm comment features")
+	f.fold = fs.Bool("fold", true, "fold lookalike letters, invisible characters, leetspeak and spaced-out spelling before tokenizing")
+	f.charMin = fs.Int("char-min", 2, "shortest character n-gram")
+	f.sources = fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
+	f.lexicon = fs.Bool("lexicon", true, "lexicon category features (profane, insult, violence, identity, slur, ...) and nearby pairs of them")
+	f.sentences = fs.Bool("sentences", true, "score every sentence too; a comment's tone follows its worst sentence")
+	f.sourceBias = fs.Bool("source-bias", true, "fit one intercept per example \"source\" and head, and serve the shared one")
+	f.sourceSigma = fs.Float64("source-sigma", 1, "prior standard deviation of a source's intercept (logit units)")
+	f.oneClass = fs.Bool("one-class-sources", false, "with --source-bias, keep a binary head's rows from sources with (nearly) no negative rows")
+	f.sentenceMargin = fs.Float64("sentence-margin", 1.5, "logit margin a sentence must clear to decide a comment's score over the whole comment")
+	f.quiet = fs.Bool("quiet", false, "no progress lines")
+	return f
+}
+
 // runTrain trains a model from labeled JSON Lines and writes it to --out.
 func runTrain(ctx context.Context, args []string, e env) error {
 	fs := newFlagSet("train", e)
-	var data listFlag
-	fs.Var(&data, "data", "labeled JSON Lines `FILE` to train on (repeatable)")
-	dev := fs.String("dev", "", "labeled JSON Lines `FILE` to report metrics on (never trained on)")
-	head := fs.String("head", "label", "`NAME` of the multi-class head made from \"label\"")
-	heads := fs.String("heads", "", "comma-separated heads to train (default: every labeled head)")
-	ctxHeads := fs.String("context", "", "comma-separated heads scored against \"context\", or \"all\"")
-	seed := fs.Int64("seed", 1, "seed of the cross-validation folds")
-	out := fs.String("out", "", "model `FILE` to write")
-	folds := fs.Int("folds", 3, "cross-validation folds (choose L2 strength, calibrate)")
-	lambdas := fs.String("lambdas", "1e-3,3e-4,1e-4", "comma-separated L2 strengths to search by cross-validation")
-	maxIter := fs.Int("max-iter", 100, "L-BFGS iterations per fit")
-	minCount := fs.Int("min-count", 3, "drop features seen in fewer training examples")
-	workers := fs.Int("workers", 0, "parallel fits (default: all cores); results do not depend on it")
-	vocab := fs.String("vocab", "", "WordPiece vocabulary `FILE` (default: the BERT uncased vocabulary shipped in models/)")
-	chars := fs.String("chars", "auto", "character n-grams: none, split (words WordPiece splits into pieces), all, or auto (split or all, chosen by cross-validation)")
-	cross := fs.String("context-cross", "auto", "target-specific word features: auto (with at most 50 distinct contexts), on or off")
-	groupBy := fs.String("group-by", "text", "cross-validation groups: text (repeated comments share a fold), context or example")
-	ctxWords := fs.Int("context-words", 0, "context words taken as features (0: none; the context then counts only through its overlap with the comment)")
-	sharedWords := fs.Bool("shared-words", false, "per-word features of comment words found in the context")
-	idf := fs.Bool("idf", true, "scale each feature's L2 penalty by 1/idf^2 (TF-IDF-like)")
-	blockNorm := autoBool("auto")
-	fs.Var(&blockNorm, "block-norm", "scale words, bigrams and sub-words to unit norm separately: true, false or auto (chosen by cross-validation; write --block-norm=auto)")
-	sublinear := fs.Bool("sublinear", true, "sublinear term frequencies (1+ln tf) and unit-norm comment features")
-	fold := fs.Bool("fold", true, "fold lookalike letters, invisible characters, leetspeak and spaced-out spelling before tokenizing")
-	charMin := fs.Int("char-min", 2, "shortest character n-gram")
-	sources := fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
-	lexicon := fs.Bool("lexicon", true, "lexicon category features (profane, insult, violence, identity, slur, ...) and nearby pairs of them")
-	sentences := fs.Bool("sentences", true, "score every sentence too; a comment's tone follows its worst sentence")
-	sourceBias := fs.Bool("source-bias", true, "fit one intercept per example \"source\" and head, and serve the shared one")
-	sourceSigma := fs.Float64("source-sigma", 1, "prior standard deviation of a source's intercept (logit units)")
-	oneClass := fs.Bool("one-class-sources", false, "with --source-bias, keep a binary head's rows from sources with (nearly) no negative rows")
-	sentenceMargin := fs.Float64("sentence-margin", 1.5, "logit margin a sentence must clear to decide a comment's score over the whole comment")
-	quiet := fs.Bool("quiet", false, "no progress lines")
+	f := newTrainFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if len(data) == 0 || *out == "" {
+	if len(f.data) == 0 || *f.out == "" {
 		fmt.Fprintln(e.stderr, "tribune train: --data and --out are required")
 		fs.Usage()
 		return errUsage
 	}
-	cfg := classifier.TrainConfig{Head: *head, Seed: *seed, Workers: *workers, Folds: *folds,
-		MaxIter: *maxIter, MinCount: *minCount, Heads: splitList(*heads), ContextHeads: splitList(*ctxHeads),
-		SourceBias: *sourceBias, SourceSigma: *sourceSigma, OneClassSources: *oneClass}
-	if !(*sourceSigma > 0) {
-		return fmt.Errorf("train: --source-sigma must be positive, not %v", *sourceSigma)
+	cfg, err := f.config()
+	if err != nil {
+		return err
 	}
-	if !*quiet {
+	if !*f.quiet {
 		cfg.Progress = e.stderr
 	}
-	for _, s := range splitList(*lambdas) {
+	var train []classifier.Example
+	for _, path := range f.data {
+		exs, err := readExampleFile(path)
+		if err != nil {
+			return err
+		}
+		train = append(train, exs...)
+		cfg.Sources = append(cfg.Sources, path)
+	}
+	if *f.dev != "" {
+		if cfg.Dev, err = readExampleFile(*f.dev); err != nil {
+			return err
+		}
+	}
+	if *f.sources != "" {
+		cfg.Sources = splitList(*f.sources)
+	}
+	m, err := classifier.Train(ctx, train, cfg)
+	if err != nil {
+		return err
+	}
+	if err := writeModel(m, *f.out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%s)\n", *f.out, m.Version())
+	for _, hm := range m.Info().Dev {
+		fmt.Fprint(e.stdout, "dev ", hm.String())
+	}
+	return nil
+}
+
+// config turns the flags into a training configuration (without data and progress).
+func (f *trainFlags) config() (classifier.TrainConfig, error) {
+	cfg := classifier.TrainConfig{Head: *f.head, Seed: *f.seed, Workers: *f.workers, Folds: *f.folds,
+		MaxIter: *f.maxIter, MinCount: *f.minCount, Heads: splitList(*f.heads), ContextHeads: splitList(*f.ctxHeads),
+		SourceBias: *f.sourceBias, SourceSigma: *f.sourceSigma, OneClassSources: *f.oneClass,
+		GroupBy: *f.groupBy, NoIDF: !*f.idf}
+	if !(*f.sourceSigma > 0) {
+		return cfg, fmt.Errorf("train: --source-sigma must be positive, not %v", *f.sourceSigma)
+	}
+	for _, s := range splitList(*f.lambdas) {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || v < 0 {
-			return fmt.Errorf("train: bad --lambdas value %q", s)
+			return cfg, fmt.Errorf("train: bad --lambdas value %q", s)
 		}
 		cfg.Lambdas = append(cfg.Lambdas, v)
 	}
+	fc, err := f.features(&cfg)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Features = fc
+	switch *f.cross {
+	case "auto":
+		cfg.AutoCross = true
+	case "on":
+		fc.ContextCross = true
+	case "off":
+	default:
+		return cfg, fmt.Errorf("train: --context-cross must be auto, on or off, not %q", *f.cross)
+	}
+	cfg.Vocab, err = loadVocab(*f.vocab)
+	return cfg, err
+}
+
+// features returns the feature configuration the flags ask for and adds to cfg the
+// candidates cross-validation chooses among (--chars auto, --block-norm auto).
+func (f *trainFlags) features(cfg *classifier.TrainConfig) (*classifier.FeatureConfig, error) {
 	fc := classifier.DefaultFeatures()
-	switch *chars {
+	switch *f.chars {
 	case "none":
 		fc.CharMin, fc.CharMax = 0, 0
 	case "split":
@@ -96,80 +174,35 @@ func runTrain(ctx context.Context, args []string, e env) error {
 		all.CharAll = true
 		cfg.Candidates = append(cfg.Candidates, all)
 	default:
-		return fmt.Errorf("train: --chars must be none, split, all or auto, not %q", *chars)
+		return nil, fmt.Errorf("train: --chars must be none, split, all or auto, not %q", *f.chars)
 	}
-	cfg.GroupBy = *groupBy
-	cfg.NoIDF = !*idf
-	if *ctxWords >= 0 {
-		fc.ContextWords = *ctxWords
+	if *f.ctxWords >= 0 {
+		fc.ContextWords = *f.ctxWords
 	}
-	fc.NoSharedWords = !*sharedWords
-	fc.BlockNorm = blockNorm == "true"
-	fc.Sublinear = *sublinear
-	fc.Sentences = *sentences
-	fc.SentenceMargin = *sentenceMargin
-	fc.Lexicon = *lexicon
-	fc.Fold = *fold
+	fc.NoSharedWords = !*f.sharedWords
+	fc.BlockNorm = f.blockNorm == "true"
+	fc.Sublinear = *f.sublinear
+	fc.Sentences = *f.sentences
+	fc.SentenceMargin = *f.sentenceMargin
+	fc.Lexicon = *f.lexicon
+	fc.Fold = *f.fold
 	if fc.CharMin > 0 {
-		fc.CharMin = *charMin
+		fc.CharMin = *f.charMin
 	}
 	for i := range cfg.Candidates {
-		cfg.Candidates[i].NoSharedWords, cfg.Candidates[i].BlockNorm = fc.NoSharedWords, fc.BlockNorm
-		cfg.Candidates[i].Sublinear, cfg.Candidates[i].Sentences = fc.Sublinear, fc.Sentences
-		cfg.Candidates[i].Lexicon, cfg.Candidates[i].SentenceMargin = fc.Lexicon, fc.SentenceMargin
-		cfg.Candidates[i].Fold = fc.Fold
-		cfg.Candidates[i].CharMin, cfg.Candidates[i].ContextWords = fc.CharMin, fc.ContextWords
+		c := &cfg.Candidates[i]
+		c.NoSharedWords, c.BlockNorm, c.Sublinear, c.Sentences = fc.NoSharedWords, fc.BlockNorm, fc.Sublinear, fc.Sentences
+		c.Lexicon, c.SentenceMargin, c.Fold = fc.Lexicon, fc.SentenceMargin, fc.Fold
+		c.CharMin, c.ContextWords = fc.CharMin, fc.ContextWords
 	}
-	if blockNorm == "auto" {
+	if f.blockNorm == "auto" {
 		// Every character candidate is tried with and without per-block norms.
 		for _, c := range append([]classifier.FeatureConfig{fc}, cfg.Candidates...) {
 			c.BlockNorm = true
 			cfg.Candidates = append(cfg.Candidates, c)
 		}
 	}
-	cfg.Features = &fc
-	switch *cross {
-	case "auto":
-		cfg.AutoCross = true
-	case "on":
-		fc.ContextCross = true
-	case "off":
-	default:
-		return fmt.Errorf("train: --context-cross must be auto, on or off, not %q", *cross)
-	}
-	var err error
-	if cfg.Vocab, err = loadVocab(*vocab); err != nil {
-		return err
-	}
-	var train []classifier.Example
-	for _, path := range data {
-		exs, err := readExampleFile(path)
-		if err != nil {
-			return err
-		}
-		train = append(train, exs...)
-		cfg.Sources = append(cfg.Sources, path)
-	}
-	if *dev != "" {
-		if cfg.Dev, err = readExampleFile(*dev); err != nil {
-			return err
-		}
-	}
-	if *sources != "" {
-		cfg.Sources = splitList(*sources)
-	}
-	m, err := classifier.Train(ctx, train, cfg)
-	if err != nil {
-		return err
-	}
-	if err := writeModel(m, *out); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "wrote %s (%s)\n", *out, m.Version())
-	for _, hm := range m.Info().Dev {
-		fmt.Fprint(e.stdout, "dev ", hm.String())
-	}
-	return nil
+	return &fc, nil
 }
 
 // autoBool is a boolean flag that also accepts "auto"; given bare, it is "true".

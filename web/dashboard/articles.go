@@ -1,0 +1,144 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/web/internal/httpx"
+)
+
+// articlesView is the articles list.
+type articlesView struct {
+	page
+	Articles []moderation.ArticleStats
+	// PrevURL and NextURL page through the list ("" at either end).
+	PrevURL, NextURL string
+}
+
+// articlesPerPage is the length of one page of the articles list.
+const articlesPerPage = 100
+
+// articlesPage lists articles with volume and the share held and rejected, a page at a time.
+func (d *Handler) articlesPage(c *gin.Context) {
+	pageNo, err := strconv.Atoi(c.DefaultQuery("page", "1"))
+	if err != nil || pageNo < 1 || pageNo > 1_000_000 {
+		d.fail(c, errBadForm("page", "must be a page number"))
+		return
+	}
+	// One more than a page tells whether there is a next one.
+	list, err := d.Svc.Articles(c.Request.Context(), (pageNo-1)*articlesPerPage, articlesPerPage+1)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
+	v := articlesView{page: d.base(c, "Articles", "articles"), Articles: list}
+	if len(list) > articlesPerPage {
+		v.Articles = list[:articlesPerPage]
+		v.NextURL = "/articles?page=" + strconv.Itoa(pageNo+1)
+	}
+	if pageNo > 1 {
+		v.PrevURL = "/articles?page=" + strconv.Itoa(pageNo-1)
+	}
+	d.render(c, http.StatusOK, "articles", v)
+}
+
+// articleView is one article's page.
+type articleView struct {
+	page
+	Stats      moderation.ArticleStats
+	Stance     chart
+	Tone       chart
+	Comments   []commentView
+	Status     string
+	StanceSel  string
+	Verdicts   []moderation.Verdict
+	Stances    []moderation.Stance
+	NextURL    string
+	FilterNote string
+}
+
+// articlePage shows an article's stance distribution and tone histogram as SVG, and its
+// comments filtered by verdict and stance, one page at a time.
+func (d *Handler) articlePage(c *gin.Context) {
+	ctx, id := c.Request.Context(), c.Param("id")
+	stats, err := d.Svc.ArticleFor(ctx, httpx.CurrentModerator(c), id)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
+	after, err := strconv.ParseInt(c.DefaultQuery("after", "0"), 10, 64)
+	if err != nil {
+		d.fail(c, errBadForm("after", "must be a comment id"))
+		return
+	}
+	f := moderation.CommentFilter{ArticleID: id, Status: moderation.Verdict(c.Query("status")),
+		Stance: moderation.Stance(c.Query("stance")), After: after, Limit: 50}
+	cp, err := d.Svc.Comments(ctx, f)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
+	hist, err := d.Svc.ToneHistogram(ctx, id)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
+	v := articleView{page: d.base(c, stats.Article.Title, "articles"), Stats: stats,
+		Status: string(f.Status), StanceSel: string(f.Stance),
+		Verdicts: []moderation.Verdict{moderation.Approve, moderation.Hold, moderation.Reject},
+		Stances:  moderation.Stances}
+	v.Stance = stanceChart(stats)
+	v.Tone = toneChart(hist, d.Svc.Policy())
+	policy := d.Svc.Policy()
+	for _, cm := range cp.Comments {
+		v.Comments = append(v.Comments, viewComment(cm, policy))
+	}
+	if cp.Next != 0 {
+		q := url.Values{}
+		q.Set("status", v.Status)
+		q.Set("stance", v.StanceSel)
+		q.Set("after", strconv.FormatInt(cp.Next, 10))
+		v.NextURL = "/articles/" + url.PathEscape(id) + "?" + q.Encode()
+	}
+	d.render(c, http.StatusOK, "article", v)
+}
+
+// stanceChart draws how many comments take each stance.
+func stanceChart(st moderation.ArticleStats) chart {
+	labels := make([]string, len(moderation.Stances))
+	values := make([]int, len(moderation.Stances))
+	classes := make([]string, len(moderation.Stances))
+	for i, s := range moderation.Stances {
+		labels[i], values[i], classes[i] = string(s), st.ByStance[s], "stance-"+string(s)
+	}
+	return barChart("Stance of the comments", labels, values, classes, nil, 360, 180, 1)
+}
+
+// toneChart draws the histogram of each comment's highest tone score, with the lowest hold
+// threshold marked.
+func toneChart(bins [moderation.HistogramBins]int, p moderation.Policy) chart {
+	labels := make([]string, len(bins))
+	tips := make([]string, len(bins))
+	classes := make([]string, len(bins))
+	lowest := 1.0
+	for _, t := range p.Hold {
+		lowest = min(lowest, t)
+	}
+	for i := range bins {
+		lo, hi := float64(i)/float64(len(bins)), float64(i+1)/float64(len(bins))
+		labels[i] = fmt.Sprintf("%.1f", lo)
+		tips[i] = fmt.Sprintf("highest tone score %.1f–%.1f: %d comments", lo, hi, bins[i])
+		classes[i] = "tone-low"
+		if hi > lowest {
+			classes[i] = "tone-high"
+		}
+	}
+	ch := barChart("Highest tone score per comment", labels, bins[:], classes, tips, 360, 180, 2)
+	ch.markAt(lowest, "hold "+moderation.FormatScore(lowest))
+	return ch
+}
