@@ -20,11 +20,11 @@ type reportRequest struct {
 
 // reportResponse is a stored report.
 type reportResponse struct {
-	ID         int64  `json:"id"`
-	CommentID  int64  `json:"comment_id"`
-	Reason     string `json:"reason"`
-	Note       string `json:"note,omitempty"`
-	ReporterID string `json:"reporter_id"`
+	ID         int64     `json:"id"`
+	CommentID  int64     `json:"comment_id"`
+	Reason     string    `json:"reason"`
+	Note       string    `json:"note,omitempty"`
+	ReporterID string    `json:"reporter_id"`
 	CreatedAt  time.Time `json:"created_at"`
 }
 
