@@ -109,7 +109,10 @@
     var url = document.body.dataset.countUrl;
     var every = parseInt(document.body.dataset.pollMs, 10) || 3000;
     if (!url || !document.getElementById("queue-count")) return;
-    var last = null, ticks = 0;
+    // The count the page was rendered with is the first one seen: a comment arriving before
+    // the first poll is new too.
+    var shown = parseInt(document.getElementById("queue-count").textContent, 10);
+    var last = isNaN(shown) ? null : shown, ticks = 0;
     function tick(timer) {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
