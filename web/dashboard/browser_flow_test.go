@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/web/internal/httpx"
 )
 
 // browserLogin logs a moderator in through the login form and waits for the queue.
@@ -253,12 +256,34 @@ func TestBrowserModerators(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("1440x900: %d comments fully on screen; queue page %d bytes of HTML; keypress to next item %.0f ms median (sorted %v); 320 px: %d px horizontal overflow",
-			perScreen, weight, lat[len(lat)/2], lat, overflow)
+		zipped := transferSize(t, srv.URL+"/queue", f.Bob)
+		t.Logf("1440x900: %d comments fully on screen; queue page %d bytes of HTML, %d bytes gzipped on the wire; keypress to next item %.0f ms median (sorted %v); 320 px: %d px horizontal overflow",
+			perScreen, weight, zipped, lat[len(lat)/2], lat, overflow)
 		if overflow > 0 {
 			wide, _ := get(bob, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("body *")).filter(function (el) { return el.getBoundingClientRect().right > document.documentElement.clientWidth; }).slice(0, 8).map(function (el) { return el.tagName + "." + el.className + "#" + el.id + ":" + Math.round(el.getBoundingClientRect().right); }).join(" ")`))
 			t.Logf("too wide: %s", wide)
 			t.Errorf("at 320 px the queue scrolls sideways by %d px", overflow)
 		}
 	})
+}
+
+// transferSize is how many bytes a page takes on the wire for a browser that accepts gzip.
+func transferSize(t *testing.T, url, session string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	req.AddCookie(&http.Cookie{Name: httpx.SessionCookie, Value: session})
+	resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("GET %s: %v, encoding %q", url, err, resp.Header.Get("Content-Encoding"))
+	}
+	return len(body)
 }
