@@ -169,3 +169,44 @@ func migrationsBefore(t *testing.T, version int) fstest.MapFS {
 	}
 	return before
 }
+
+func TestStandingAndActions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, clk := newDB(t)
+	mia := mustModerator(t, db, "mia")
+	if st, err := db.Standing(ctx, "u1"); err != nil || st != (moderation.Standing{}) {
+		t.Errorf("Standing of an unknown author = %+v, %v; want the zero standing", st, err)
+	}
+	until := t0.Add(48 * time.Hour)
+	act := func(what string) moderation.AuthorAction {
+		clk.Advance(time.Second)
+		return moderation.AuthorAction{Subject: "author:u1", Action: "status", Detail: what, ModeratorID: mia.ID, CreatedAt: clk.Now()}
+	}
+	if err := db.SetStanding(ctx, "u1", moderation.Standing{Status: moderation.AuthorSuspended, Until: until}, act("suspended")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := db.Standing(ctx, "u1"); err != nil || st.Status != moderation.AuthorSuspended || !st.Until.Equal(until) {
+		t.Errorf("Standing = %+v, %v", st, err)
+	}
+	// A later status replaces the suspension's end.
+	if err := db.SetStanding(ctx, "u1", moderation.Standing{Status: moderation.AuthorTrusted}, act("trusted")); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.Standing(ctx, "u1"); st.Status != moderation.AuthorTrusted || !st.Until.IsZero() {
+		t.Errorf("Standing after trust = %+v", st)
+	}
+	if err := db.AddAction(ctx, moderation.AuthorAction{Subject: "author:u1", Action: "note", Detail: "hi", ModeratorID: mia.ID}); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := db.Actions(ctx, "author:u1", 0)
+	if err != nil || len(acts) != 3 || acts[0].Action != "note" || acts[2].Detail != "suspended" || acts[2].ModeratorName != "mia" {
+		t.Errorf("Actions = %+v, %v; want note, trusted, suspended", acts, err)
+	}
+	if err := db.AddAction(ctx, moderation.AuthorAction{Subject: "author:u1", Action: "note", ModeratorID: 999}); !errors.Is(err, moderation.ErrNotFound) && !errors.Is(err, moderation.ErrConflict) {
+		t.Errorf("action by an unknown moderator: %v, want a translated constraint error", err)
+	}
+	if err := db.SetArticleMode(ctx, "nope", moderation.ModeClosed, act("mode")); !errors.Is(err, moderation.ErrNotFound) {
+		t.Errorf("SetArticleMode(unknown) = %v, want ErrNotFound", err)
+	}
+}
