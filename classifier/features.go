@@ -136,12 +136,10 @@ type scratch struct {
 	set       []uint64 // open-addressing set of context content words
 	seen      []uint64 // open-addressing set of comment content words
 	logits    []float64
-	keys      []uint32 // sorted comment feature keys
 	tf        []uint64 // open-addressing table of feature key << 32 | count (sublinearValues)
 	tfAt      []int32  // the table slot of each feature counted
 	slots     []slot
 	spans     []span
-	ex        Prediction
 	sents     [][2]int  // sentence byte ranges of the comment
 	best      []float64 // per output column: the highest logit over the whole and its sentences
 	win       []int     // per head: the sentence whose logit won, or -1 for the whole comment

@@ -40,6 +40,8 @@ const (
 	// Turkish and Finnish say a lot in few, long words.
 	minAccentedWords = 4
 	minAccented      = 2
+	// minDistinctWords is the fewest different words a text needs to be called non-English.
+	minDistinctWords = 4
 	// minLowerShare is the share of words a non-English text must start in lower case: a
 	// list of names and places ("Japan, S. Korea, Taiwan, ...") gives trigrams of no
 	// language. German capitalises nouns and still has about two thirds in lower case.
@@ -126,9 +128,10 @@ var options = whatlanggo.Options{Blacklist: map[whatlanggo.Lang]bool{
 // enoughForForeign reports whether a Latin-script text has the length and the lower-case
 // words that a non-English verdict needs.
 func (c counts) enoughForForeign() bool {
-	// Distinct words, so that one short phrase repeated ("Nice day nice day ...") is no
-	// longer than the phrase.
-	long := c.distinct >= minForeignWords || c.distinct >= minAccentedWords && c.accented >= minAccented
+	// It also needs minDistinctWords different words, so that a short phrase repeated ("Nice
+	// day nice day ...") is not read as a long text.
+	long := (c.words >= minForeignWords || c.words >= minAccentedWords && c.accented >= minAccented) &&
+		c.distinct >= minDistinctWords
 	return long && float64(c.lower) >= minLowerShare*float64(c.words)
 }
 
@@ -181,9 +184,9 @@ type counts struct {
 	accented       int // Latin letters outside ASCII
 	words, lower   int // words, and those that start in lower case
 	english        int // words that are English function words or contractions
-	// distinct counts different words (case-insensitively) up to minForeignWords; seen holds them.
+	// distinct counts different words (case-insensitively) up to minDistinctWords; seen holds them.
 	distinct int
-	seen     [minForeignWords]string
+	seen     [minDistinctWords]string
 }
 
 // addDistinct counts w if it is new among the first minForeignWords different words.
