@@ -14,7 +14,7 @@ type AuthorStatus string
 const (
 	// AuthorNormal leaves the author's comments to the policy alone.
 	AuthorNormal AuthorStatus = "normal"
-	// AuthorTrusted approves the author's comments unless a hard rule fires (HardReason).
+	// AuthorTrusted approves the author's comments unless a hard rule fires (Policy.HardRules).
 	AuthorTrusted AuthorStatus = "trusted"
 	// AuthorPremoderated holds every comment of the author for a moderator.
 	AuthorPremoderated AuthorStatus = "premoderate"
