@@ -61,7 +61,7 @@ func (f *deskFixture) submit(t *testing.T, author, name, text string) int64 {
 // open navigates and waits for a selector.
 func (f *deskFixture) open(t *testing.T, path, sel string) {
 	t.Helper()
-	if err := within(f.bctx, 20*time.Second, chromedp.Navigate(f.srv.URL+path), chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
+	if err := within(f.bctx, 60*time.Second, chromedp.Navigate(f.srv.URL+path), chromedp.WaitVisible(chromedp.CSS(sel))); err != nil {
 		t.Fatalf("open %s: %v", path, err)
 	}
 }
@@ -91,7 +91,7 @@ func TestBrowserDesk(t *testing.T) {
 		if err != nil || count != "1" {
 			t.Errorf("reported tab count %q (%v), want 1", count, err)
 		}
-		if err := within(bctx, 20*time.Second, chromedp.Click(chromedp.CSS(`.tabs a[href="/queue?queue=reported"]`)),
+		if err := within(bctx, 60*time.Second, chromedp.Click(chromedp.CSS(`.tabs a[href="/queue?queue=reported"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#item-`+strconv.FormatInt(f.approve, 10)+`.current`))); err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +111,7 @@ func TestBrowserDesk(t *testing.T) {
 
 	t.Run("search", func(t *testing.T) {
 		f.open(t, "/queue", "#search-q")
-		if err := within(bctx, 20*time.Second, chromedp.SendKeys(chromedp.CSS(`#search-q`), "moro"+kb.Enter),
+		if err := within(bctx, 60*time.Second, chromedp.SendKeys(chromedp.CSS(`#search-q`), "moro"+kb.Enter),
 			chromedp.WaitVisible(chromedp.CSS(`#found-comments`))); err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func TestBrowserDesk(t *testing.T) {
 		if err != nil || !strings.Contains(text, "The council members are stupid morons.") || strings.Contains(text, "Only an idiot") {
 			t.Errorf("search for moro shows %q (%v)", text, err)
 		}
-		if err := within(bctx, 20*time.Second, chromedp.SetValue(chromedp.CSS(`#q`), "nora lind"), chromedp.Submit(chromedp.CSS(`#q`)),
+		if err := within(bctx, 60*time.Second, chromedp.SetValue(chromedp.CSS(`#q`), "nora lind"), chromedp.Submit(chromedp.CSS(`#q`)),
 			chromedp.WaitVisible(chromedp.CSS(`.found a[href="/authors/nora"]`))); err != nil {
 			t.Fatalf("author search: %v", err)
 		}
@@ -127,7 +127,7 @@ func TestBrowserDesk(t *testing.T) {
 
 	t.Run("author ban", func(t *testing.T) {
 		f.open(t, "/queue", ".item.current")
-		if err := within(bctx, 20*time.Second, chromedp.Click(chromedp.CSS(`.item a.author[href="/authors/omar"]`)),
+		if err := within(bctx, 60*time.Second, chromedp.Click(chromedp.CSS(`.item a.author[href="/authors/omar"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`#status`)),
 			chromedp.SetValue(chromedp.CSS(`#status`), "banned"),
 			chromedp.SendKeys(chromedp.CSS(`#status-note`), "insults, twice"),
@@ -177,7 +177,7 @@ func TestBrowserDesk(t *testing.T) {
 		if label != "1 new comment — show" {
 			t.Errorf("prompt %q", label)
 		}
-		if err := within(bctx, 20*time.Second, chromedp.Click(chromedp.CSS(`#fresh-show`)),
+		if err := within(bctx, 60*time.Second, chromedp.Click(chromedp.CSS(`#fresh-show`)),
 			chromedp.WaitVisible(chromedp.CSS(`#item-`+strconv.FormatInt(id, 10)))); err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,8 @@ import (
 // browserLogin logs a moderator in through the login form and waits for the queue.
 func browserLogin(t *testing.T, bctx context.Context, base, name string) {
 	t.Helper()
-	err := within(bctx, 30*time.Second,
+	// A loaded machine (CI runs the packages' tests side by side) can take long to start.
+	err := within(bctx, 60*time.Second,
 		chromedp.Navigate(base+"/queue"),
 		chromedp.WaitVisible(chromedp.CSS(`#name`)),
 		chromedp.SendKeys(chromedp.CSS(`#name`), name),
