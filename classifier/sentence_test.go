@@ -99,6 +99,7 @@ func TestLexiconVersions(t *testing.T) {
 	}{
 		{"legs", 0, lexBody},
 		{"firebomb", 0, lexViolence},
+		{"breaks", 0, 0},
 		{"incompetent", 0, lexInsult},
 		{"allowed", 0, lexExclude},
 		{"address", 0, lexMenace},

@@ -67,7 +67,7 @@ func testPolicy() Policy {
 
 func TestDefaultPolicy(t *testing.T) {
 	p := DefaultPolicy()
-	wantHold := map[string]float64{"toxicity": 0.10, "insult": 0.09, "threat": 0.004, "identity_attack": 0.023, "profanity": 0.27}
+	wantHold := map[string]float64{"toxicity": 0.026, "insult": 0.093, "threat": 0.0023, "identity_attack": 0.055, "profanity": 0.0063}
 	wantReject := map[string]float64{"toxicity": 0.90, "insult": 0.90, "threat": 0.50, "identity_attack": 0.50, "profanity": 0.95}
 	if diff := cmp.Diff(wantHold, p.Hold); diff != "" {
 		t.Errorf("hold thresholds (-want +got):\n%s", diff)
@@ -89,7 +89,7 @@ func TestDefaultPolicy(t *testing.T) {
 	}
 	// Each call is a fresh copy: a caller editing its policy does not edit the next one's.
 	p.Hold["insult"], p.Priors["insult"] = 0.5, 0.5
-	if q := DefaultPolicy(); q.Hold["insult"] != 0.09 || q.Priors["insult"] != 0.05 {
+	if q := DefaultPolicy(); q.Hold["insult"] != 0.093 || q.Priors["insult"] != 0.05 {
 		t.Errorf("DefaultPolicy shares its maps between calls: %+v", q)
 	}
 }
@@ -101,12 +101,12 @@ func TestDefaultPolicyEvaluate(t *testing.T) {
 		want Verdict
 		msgs []string
 	}{
-		{"below every threshold", map[string]float64{"toxicity": 0.05, "insult": 0.04, "threat": 0.002, "identity_attack": 0.01, "profanity": 0.2},
-			Approve, []string{"every tone score below its threshold (highest 0.20)"}},
-		{"small threat threshold shows its digits", map[string]float64{"toxicity": 0.05, "threat": 0.004},
-			Hold, []string{"threat 0.0040 ≥ hold threshold 0.0040"}},
-		{"insult and identity attack", map[string]float64{"insult": 0.3, "identity_attack": 0.03},
-			Hold, []string{"insult 0.30 ≥ hold threshold 0.090", "identity_attack 0.030 ≥ hold threshold 0.023"}},
+		{"below every threshold", map[string]float64{"toxicity": 0.02, "insult": 0.04, "threat": 0.001, "identity_attack": 0.005, "profanity": 0.005},
+			Approve, []string{"every tone score below its threshold (highest 0.040)"}},
+		{"small threat threshold shows its digits", map[string]float64{"toxicity": 0.02, "threat": 0.0023},
+			Hold, []string{"threat 0.0023 ≥ hold threshold 0.0023"}},
+		{"insult and identity attack", map[string]float64{"insult": 0.3, "identity_attack": 0.06},
+			Hold, []string{"insult 0.30 ≥ hold threshold 0.093", "identity_attack 0.060 ≥ hold threshold 0.055"}},
 		{"reject threshold holds without auto reject", map[string]float64{"toxicity": 0.95},
 			Hold, []string{"toxicity 0.95 ≥ reject threshold 0.90 (auto-reject off: held)"}},
 	}
@@ -230,7 +230,7 @@ func TestPolicyValidate(t *testing.T) {
 		{"default is valid", func(*Policy) {}, ""},
 		{"hold above one", func(p *Policy) { p.Hold["insult"] = 1.5 }, "hold.insult"},
 		{"hold zero", func(p *Policy) { p.Hold["insult"] = 0 }, "hold.insult"},
-		{"reject below hold", func(p *Policy) { p.Reject["threat"] = 0.003 }, "reject.threat"},
+		{"reject below hold", func(p *Policy) { p.Reject["threat"] = p.Hold["threat"] / 2 }, "reject.threat"},
 		{"reject equal to hold", func(p *Policy) { p.Reject["threat"] = p.Hold["threat"] }, ""},
 		{"blank banned word", func(p *Policy) { p.BannedWords = []string{"  !! "} }, "banned_words"},
 	}

@@ -93,20 +93,9 @@ func (db *DB) ModeratorByName(ctx context.Context, name string) (moderation.Mode
 
 // Moderators lists every moderator by name.
 func (db *DB) Moderators(ctx context.Context) ([]moderation.Moderator, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+moderatorColumns+` FROM moderators m ORDER BY m.name`)
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (moderation.Moderator, error) { return scanModerator(rows.Scan) },
+		`SELECT `+moderatorColumns+` FROM moderators m ORDER BY m.name`)
 	if err != nil {
-		return nil, fmt.Errorf("list moderators: %w", err)
-	}
-	defer rows.Close()
-	out := []moderation.Moderator{}
-	for rows.Next() {
-		m, err := scanModerator(rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("list moderators: %w", err)
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list moderators: %w", err)
 	}
 	return out, nil
@@ -115,11 +104,7 @@ func (db *DB) Moderators(ctx context.Context) ([]moderation.Moderator, error) {
 // SetModeratorPassword replaces a moderator's password hash; ErrNotFound for an unknown name.
 func (db *DB) SetModeratorPassword(ctx context.Context, name, passwordHash string) error {
 	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE moderators SET password_hash = ? WHERE name = ?`, passwordHash, name)
-		if err != nil {
-			return err
-		}
-		if err := oneRow(res); err != nil {
+		if err := execOne(ctx, tx, `UPDATE moderators SET password_hash = ? WHERE name = ?`, passwordHash, name); err != nil {
 			return err
 		}
 		return deleteSessionsOf(ctx, tx, name)
@@ -145,11 +130,7 @@ func (db *DB) SetModeratorDisabled(ctx context.Context, name string, at *time.Ti
 		v = sql.NullString{String: formatTime(*at), Valid: true}
 	}
 	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE moderators SET disabled_at = ? WHERE name = ?`, v, name)
-		if err != nil {
-			return err
-		}
-		if err := oneRow(res); err != nil {
+		if err := execOne(ctx, tx, `UPDATE moderators SET disabled_at = ? WHERE name = ?`, v, name); err != nil {
 			return err
 		}
 		if at == nil {
@@ -159,7 +140,7 @@ func (db *DB) SetModeratorDisabled(ctx context.Context, name string, at *time.Ti
 			return err
 		}
 		// A disabled moderator's claims end now, so their comments go back to the queue.
-		_, err = tx.ExecContext(ctx, `DELETE FROM claims
+		_, err := tx.ExecContext(ctx, `DELETE FROM claims
 			WHERE moderator_id = (SELECT id FROM moderators WHERE name = ?)`, name)
 		return err
 	})
@@ -172,11 +153,7 @@ func (db *DB) SetModeratorDisabled(ctx context.Context, name string, at *time.Ti
 // SetModeratorRole changes a moderator's role; ErrNotFound for an unknown name.
 func (db *DB) SetModeratorRole(ctx context.Context, name string, role moderation.Role) error {
 	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE moderators SET role = ? WHERE name = ?`, string(role), name)
-		if err != nil {
-			return err
-		}
-		return oneRow(res)
+		return execOne(ctx, tx, `UPDATE moderators SET role = ? WHERE name = ?`, string(role), name)
 	})
 	if err != nil {
 		return fmt.Errorf("set role of moderator %q: %w", name, err)
@@ -197,11 +174,7 @@ func (db *DB) SetModeratorSites(ctx context.Context, name string, sites []int64)
 				return fmt.Errorf("site %d: %w", id, moderation.ErrNotFound)
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE moderators SET sites = ? WHERE name = ?`, formatIDList(sites), name)
-		if err != nil {
-			return err
-		}
-		return oneRow(res)
+		return execOne(ctx, tx, `UPDATE moderators SET sites = ? WHERE name = ?`, formatIDList(sites), name)
 	})
 	if err != nil {
 		return fmt.Errorf("set sites of moderator %q: %w", name, err)
@@ -248,6 +221,15 @@ func (db *DB) Secret(ctx context.Context, name string, value []byte) ([]byte, er
 }
 
 // oneRow is ErrNotFound when res changed no row.
+// execOne runs a statement that must change exactly one row: none is ErrNotFound.
+func execOne(ctx context.Context, tx *sql.Tx, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	return oneRow(res)
+}
+
 func oneRow(res sql.Result) error {
 	n, err := res.RowsAffected()
 	if err != nil {

@@ -95,20 +95,9 @@ func (db *DB) APIKeyByHash(ctx context.Context, keyHash string) (moderation.APIK
 
 // APIKeys lists every API key, revoked ones included, in creation order.
 func (db *DB) APIKeys(ctx context.Context) ([]moderation.APIKey, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+apiKeyColumns+` FROM api_keys ORDER BY id`)
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (moderation.APIKey, error) { return scanAPIKey(rows.Scan) },
+		`SELECT `+apiKeyColumns+` FROM api_keys ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("list api keys: %w", err)
-	}
-	defer rows.Close()
-	out := []moderation.APIKey{}
-	for rows.Next() {
-		k, err := scanAPIKey(rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("list api keys: %w", err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list api keys: %w", err)
 	}
 	return out, nil
@@ -118,12 +107,8 @@ func (db *DB) APIKeys(ctx context.Context) ([]moderation.APIKey, error) {
 // ErrNotFound for an unknown ID.
 func (db *DB) RevokeAPIKey(ctx context.Context, id int64, at time.Time) error {
 	err := db.withTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
+		return execOne(ctx, tx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?`,
 			formatTime(at), id)
-		if err != nil {
-			return err
-		}
-		return oneRow(res)
 	})
 	if err != nil {
 		return fmt.Errorf("revoke api key %d: %w", id, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -73,22 +74,13 @@ func (db *DB) AuthorComments(ctx context.Context, authorID string, limit int) ([
 }
 
 func queryComments(ctx context.Context, q querier, query string, args ...any) ([]moderation.Comment, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
+	return queryList(ctx, q, scanComment, query, args...)
+}
+
+func scanComment(rows *sql.Rows) (moderation.Comment, error) {
+	var r commentRow
+	if err := rows.Scan(r.dest()...); err != nil {
+		return moderation.Comment{}, err
 	}
-	defer rows.Close()
-	cs := []moderation.Comment{}
-	for rows.Next() {
-		var r commentRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, err
-		}
-		c, err := r.comment()
-		if err != nil {
-			return nil, err
-		}
-		cs = append(cs, c)
-	}
-	return cs, rows.Err()
+	return r.comment()
 }

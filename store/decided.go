@@ -23,22 +23,14 @@ const decidedBatch = 500
 //
 // An error from fn stops the stream and is returned as is.
 func (db *DB) Decided(ctx context.Context, fn func(moderation.LabeledExample) error) error {
-	var after int64
-	for {
+	page := func(after int64) ([]moderation.LabeledExample, error) {
 		batch, err := db.decidedAfter(ctx, after)
 		if err != nil {
-			return fmt.Errorf("decided comments after %d: %w", after, err)
+			return nil, fmt.Errorf("decided comments after %d: %w", after, err)
 		}
-		for _, ex := range batch {
-			if err := fn(ex); err != nil {
-				return err
-			}
-		}
-		if len(batch) < decidedBatch {
-			return nil
-		}
-		after = batch[len(batch)-1].CommentID
+		return batch, nil
 	}
+	return eachAfter(page, func(ex moderation.LabeledExample) int64 { return ex.CommentID }, decidedBatch, fn)
 }
 
 func (db *DB) decidedAfter(ctx context.Context, after int64) ([]moderation.LabeledExample, error) {

@@ -25,27 +25,18 @@ func (db *DB) Events(ctx context.Context, after int64, scope string, limit int) 
 		FROM events WHERE scope = ? AND id > ? ORDER BY id LIMIT ?`
 		args = []any{scope, after, limit}
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	defer rows.Close()
-	var out []moderation.Event
-	for rows.Next() {
-		var ev moderation.Event
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (ev moderation.Event, err error) {
 		var kind, status, verdict, reasons, at string
 		if err := rows.Scan(&ev.ID, &kind, &ev.CommentID, &ev.ArticleID, &ev.Scope, &status, &verdict,
 			&reasons, &ev.Moderator, &ev.ModelVersion, &at); err != nil {
-			return nil, fmt.Errorf("events: %w", err)
+			return ev, err
 		}
 		ev.Kind, ev.Status, ev.Verdict = moderation.EventKind(kind), moderation.Verdict(status), moderation.Verdict(verdict)
 		ev.Reasons = strings.Fields(reasons)
-		if ev.CreatedAt, err = parseTime(at); err != nil {
-			return nil, err
-		}
-		out = append(out, ev)
-	}
-	if err := rows.Err(); err != nil {
+		ev.CreatedAt, err = parseTime(at)
+		return ev, err
+	}, q, args...)
+	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}
 	return out, nil
@@ -84,31 +75,22 @@ func (db *DB) AddWebhook(ctx context.Context, w moderation.Webhook) (moderation.
 
 // Webhooks lists every webhook by ID.
 func (db *DB) Webhooks(ctx context.Context) ([]moderation.Webhook, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, url, secret, scope, cursor, attempts, next_attempt_at,
-		last_error, created_at FROM webhooks ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("webhooks: %w", err)
-	}
-	defer rows.Close()
-	var out []moderation.Webhook
-	for rows.Next() {
-		var w moderation.Webhook
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (w moderation.Webhook, err error) {
 		var next, created string
 		if err := rows.Scan(&w.ID, &w.URL, &w.Secret, &w.Scope, &w.Cursor, &w.Attempts, &next,
 			&w.LastError, &created); err != nil {
-			return nil, fmt.Errorf("webhooks: %w", err)
+			return w, err
 		}
 		if next != "" {
 			if w.NextAttempt, err = parseTime(next); err != nil {
-				return nil, err
+				return w, err
 			}
 		}
-		if w.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
-		}
-		out = append(out, w)
-	}
-	if err := rows.Err(); err != nil {
+		w.CreatedAt, err = parseTime(created)
+		return w, err
+	}, `SELECT id, url, secret, scope, cursor, attempts, next_attempt_at, last_error, created_at
+		FROM webhooks ORDER BY id`)
+	if err != nil {
 		return nil, fmt.Errorf("webhooks: %w", err)
 	}
 	return out, nil
@@ -170,29 +152,19 @@ func (db *DB) RecordDelivery(ctx context.Context, d moderation.WebhookDelivery, 
 
 // Deliveries returns a webhook's latest deliveries, newest first.
 func (db *DB) Deliveries(ctx context.Context, webhookID int64, limit int) ([]moderation.WebhookDelivery, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, webhook_id, first_event, last_event, events, attempt,
-		status, error, duration_ms, created_at FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`,
-		webhookID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []moderation.WebhookDelivery
-	for rows.Next() {
-		var d moderation.WebhookDelivery
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (d moderation.WebhookDelivery, err error) {
 		var ms int64
 		var at string
 		if err := rows.Scan(&d.ID, &d.WebhookID, &d.FirstEvent, &d.LastEvent, &d.Events, &d.Attempt,
 			&d.Status, &d.Error, &ms, &at); err != nil {
-			return nil, fmt.Errorf("deliveries: %w", err)
+			return d, err
 		}
 		d.Duration = time.Duration(ms) * time.Millisecond
-		if d.CreatedAt, err = parseTime(at); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
+		d.CreatedAt, err = parseTime(at)
+		return d, err
+	}, `SELECT id, webhook_id, first_event, last_event, events, attempt, status, error, duration_ms, created_at
+		FROM webhook_deliveries WHERE webhook_id = ? ORDER BY id DESC LIMIT ?`, webhookID, limit)
+	if err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}
 	return out, nil

@@ -1,169 +1,37 @@
 package store
 
 import (
-	"encoding/json"
-	"strconv"
-	"unicode/utf8"
+	"context"
+	"fmt"
+	"strings"
 
+	"github.com/tribune/tribune/internal/jsonx"
 	"github.com/tribune/tribune/moderation"
 )
 
 // Decoding explanations with encoding/json costs about 50 µs per comment (reflection on every
 // array element), most of the time of a queue or listing page. parseExplanation reads the
-// column-wise shape encodeExplanation writes directly; decodeExplanation falls back to
-// encoding/json (which also reports the error) for anything it does not recognise. Fuzz and
-// round-trip tests hold the two to the same answers.
-
-// jsonScanner is a cursor over a JSON text.
-type jsonScanner struct {
-	s string
-	i int
-}
-
-func (p *jsonScanner) skipSpace() {
-	for p.i < len(p.s) {
-		switch p.s[p.i] {
-		case ' ', '\t', '\n', '\r':
-			p.i++
-		default:
-			return
-		}
-	}
-}
-
-// accept consumes c (after white space) if it comes next.
-func (p *jsonScanner) accept(c byte) bool {
-	p.skipSpace()
-	if p.i < len(p.s) && p.s[p.i] == c {
-		p.i++
-		return true
-	}
-	return false
-}
-
-// end reports whether only white space is left.
-func (p *jsonScanner) end() bool {
-	p.skipSpace()
-	return p.i == len(p.s)
-}
-
-// str reads a string. Strings of valid UTF-8 without escapes (nearly all) are slices of the
-// input; others are decoded by encoding/json.
-func (p *jsonScanner) str() (string, bool) {
-	if !p.accept('"') {
-		return "", false
-	}
-	start := p.i
-	for p.i < len(p.s) {
-		switch c := p.s[p.i]; {
-		case c == '"' && utf8.ValidString(p.s[start:p.i]):
-			p.i++
-			return p.s[start : p.i-1], true
-		case c == '"' || c == '\\':
-			// Escapes, or invalid UTF-8 (which encoding/json turns into U+FFFD).
-			j := p.i
-			for j < len(p.s) && p.s[j] != '"' {
-				// Skip the escaped character, so that \" does not end the string.
-				if p.s[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			if j >= len(p.s) {
-				return "", false
-			}
-			var v string
-			if err := json.Unmarshal([]byte(p.s[start-1:j+1]), &v); err != nil {
-				return "", false
-			}
-			p.i = j + 1
-			return v, true
-		case c < 0x20:
-			return "", false
-		default:
-			p.i++
-		}
-	}
-	return "", false
-}
-
-// number reads the text of a number.
-func (p *jsonScanner) number() string {
-	p.skipSpace()
-	start := p.i
-	for p.i < len(p.s) {
-		switch c := p.s[p.i]; {
-		case c >= '0' && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
-			p.i++
-		default:
-			return p.s[start:p.i]
-		}
-	}
-	return p.s[start:p.i]
-}
-
-// elements calls fn for each element of an array, which fn reads.
-func (p *jsonScanner) elements(fn func() bool) bool {
-	if !p.accept('[') {
-		return false
-	}
-	if p.accept(']') {
-		return true
-	}
-	for {
-		if !fn() {
-			return false
-		}
-		if p.accept(']') {
-			return true
-		}
-		if !p.accept(',') {
-			return false
-		}
-	}
-}
-
-// members calls fn with each key of an object; fn reads the value.
-func (p *jsonScanner) members(fn func(key string) bool) bool {
-	if !p.accept('{') {
-		return false
-	}
-	if p.accept('}') {
-		return true
-	}
-	for {
-		key, ok := p.str()
-		if !ok || !p.accept(':') || !fn(key) {
-			return false
-		}
-		if p.accept('}') {
-			return true
-		}
-		if !p.accept(',') {
-			return false
-		}
-	}
-}
+// column-wise shape encodeExplanation writes directly, with jsonx's scanner; decodeExplanation
+// falls back to encoding/json (which also reports the error) for anything it does not
+// recognise. Fuzz and round-trip tests hold the two to the same answers.
 
 // parseExplanation reads what encodeExplanation writes; ok is false for anything else.
 func parseExplanation(s string) (out map[string][]moderation.Contribution, ok bool) {
-	p := &jsonScanner{s: s}
-	p.skipSpace()
-	if len(s)-p.i >= 4 && s[p.i:p.i+4] == "null" {
-		p.i += 4
-		return nil, p.end()
+	p := jsonx.NewScanner(s)
+	if p.AcceptNull() {
+		return nil, p.End()
 	}
 	out = map[string][]moderation.Contribution{}
 	var e explanationJSON // scratch columns, reused from head to head
-	ok = p.members(func(head string) bool {
+	ok = p.Members(func(head string) bool {
 		e.Feature, e.Class, e.Weight, e.Start, e.End = e.Feature[:0], e.Class[:0], e.Weight[:0], e.Start[:0], e.End[:0]
 		seen := map[string]bool{}
-		if !p.members(func(col string) bool {
+		if !p.Members(func(col string) bool {
 			if seen[col] {
 				return false
 			}
 			seen[col] = true
-			return p.column(col, &e)
+			return column(p, col, &e)
 		}) {
 			return false
 		}
@@ -181,23 +49,23 @@ func parseExplanation(s string) (out map[string][]moderation.Contribution, ok bo
 		out[head] = cs
 		return true
 	})
-	return out, ok && p.end()
+	return out, ok && p.End()
 }
 
 // column appends the elements of one column array of a head to e's column.
-func (p *jsonScanner) column(name string, e *explanationJSON) bool {
+func column(p *jsonx.Scanner, name string, e *explanationJSON) bool {
 	strs := func(dst *[]string) bool {
-		return p.elements(func() bool {
-			v, ok := p.str()
+		return p.Elements(func() bool {
+			v, ok := p.Str()
 			*dst = append(*dst, v)
 			return ok
 		})
 	}
 	ints := func(dst *[]int) bool {
-		return p.elements(func() bool {
-			v, err := strconv.Atoi(p.number())
+		return p.Elements(func() bool {
+			v, ok := p.Int()
 			*dst = append(*dst, v)
-			return err == nil
+			return ok
 		})
 	}
 	switch name {
@@ -210,11 +78,79 @@ func (p *jsonScanner) column(name string, e *explanationJSON) bool {
 	case "e":
 		return ints(&e.End)
 	case "w":
-		return p.elements(func() bool {
-			v, err := strconv.ParseFloat(p.number(), 64)
+		return p.Elements(func() bool {
+			v, ok := p.Float()
 			e.Weight = append(e.Weight, v)
-			return err == nil
+			return ok
 		})
 	}
 	return false
+}
+
+// Explanations returns the explanation of each listed comment's current assessment; comments
+// never scored are missing from the map.
+func (db *DB) Explanations(ctx context.Context, ids []int64) (map[int64]map[string][]moderation.Contribution, error) {
+	out := make(map[int64]map[string][]moderation.Contribution, len(ids))
+	err := db.byIDs(ctx, ids, `SELECT s.comment_id, s.explanation FROM comments c
+		JOIN scores s ON s.comment_id = c.id AND s.model_version = c.model_version WHERE c.id IN `,
+		func(id int64, raw string) (err error) {
+			out[id], err = decodeExplanation(raw)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("explanations: %w", err)
+	}
+	return out, nil
+}
+
+// Reasons returns the current machine verdict's reasons of each listed comment; comments that
+// do not exist are missing from the map.
+func (db *DB) Reasons(ctx context.Context, ids []int64) (map[int64][]moderation.Reason, error) {
+	out := make(map[int64][]moderation.Reason, len(ids))
+	err := db.byIDs(ctx, ids, `SELECT id, reasons FROM comments WHERE id IN `,
+		func(id int64, raw string) (err error) {
+			out[id], err = decodeReasons(raw)
+			return err
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reasons: %w", err)
+	}
+	return out, nil
+}
+
+// byIDs runs query, which selects (id, text) rows and ends in "IN ", over ids in chunks that
+// stay below SQLite's limit on variables, and hands each row to fn.
+func (db *DB) byIDs(ctx context.Context, ids []int64, query string, fn func(id int64, raw string) error) error {
+	const chunk = 500
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		rows, err := db.read.QueryContext(ctx, query+`(?`+strings.Repeat(`, ?`, n-1)+`)`, args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var raw string
+			if err = rows.Scan(&id, &raw); err != nil {
+				break
+			}
+			if err = fn(id, raw); err != nil {
+				err = fmt.Errorf("comment %d: %w", id, err)
+				break
+			}
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -56,22 +56,14 @@ func (db *DB) CountFeedback(ctx context.Context, apiKeyID int64) (int, error) {
 
 // EachFeedback streams every stored suggestion in ID order.
 func (db *DB) EachFeedback(ctx context.Context, fn func(moderation.Feedback) error) error {
-	var after int64
-	for {
+	page := func(after int64) ([]moderation.Feedback, error) {
 		batch, err := db.feedbackAfter(ctx, after)
 		if err != nil {
-			return fmt.Errorf("feedback after %d: %w", after, err)
+			return nil, fmt.Errorf("feedback after %d: %w", after, err)
 		}
-		for _, f := range batch {
-			if err := fn(f); err != nil {
-				return err
-			}
-		}
-		if len(batch) < feedbackBatch {
-			return nil
-		}
-		after = batch[len(batch)-1].ID
+		return batch, nil
 	}
+	return eachAfter(page, func(f moderation.Feedback) int64 { return f.ID }, feedbackBatch, fn)
 }
 
 func (db *DB) feedbackAfter(ctx context.Context, after int64) ([]moderation.Feedback, error) {

@@ -37,25 +37,15 @@ func (db *DB) ImportModel(ctx context.Context, m moderation.RegisteredModel) (bo
 
 // Models lists the registry without the files, newest import first.
 func (db *DB) Models(ctx context.Context) ([]moderation.RegisteredModel, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT version, name, length(data), metrics, imported_at, active
-		FROM models ORDER BY imported_at DESC, version`)
-	if err != nil {
-		return nil, fmt.Errorf("list models: %w", err)
-	}
-	defer rows.Close()
-	out := []moderation.RegisteredModel{}
-	for rows.Next() {
-		var m moderation.RegisteredModel
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (m moderation.RegisteredModel, err error) {
 		var at string
 		if err := rows.Scan(&m.Version, &m.Name, &m.Size, &m.Metrics, &at, &m.Active); err != nil {
-			return nil, fmt.Errorf("list models: %w", err)
+			return m, err
 		}
-		if m.ImportedAt, err = parseTime(at); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
+		m.ImportedAt, err = parseTime(at)
+		return m, err
+	}, `SELECT version, name, length(data), metrics, imported_at, active FROM models ORDER BY imported_at DESC, version`)
+	if err != nil {
 		return nil, fmt.Errorf("list models: %w", err)
 	}
 	return out, nil

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tribune/tribune/internal/jsonx"
 	"github.com/tribune/tribune/moderation"
 )
 
@@ -339,7 +340,7 @@ func encodeResult(res moderation.RescoreResult, buf []byte) (rescoreRow, []byte,
 	top, _ := res.Assessment.Scores.TopStance()
 	r.topSide = string(top)
 	var err error
-	if buf, err = appendFloatMap(buf[:0], res.Assessment.Scores.Tone); err != nil {
+	if buf, err = jsonx.AppendFloatMap(buf[:0], res.Assessment.Scores.Tone); err != nil {
 		return r, buf, err
 	}
 	r.tone = string(buf)
@@ -347,7 +348,7 @@ func encodeResult(res moderation.RescoreResult, buf []byte) (rescoreRow, []byte,
 	for k, v := range res.Assessment.Scores.Stance {
 		stance[string(k)] = v
 	}
-	if buf, err = appendFloatMap(buf[:0], stance); err != nil {
+	if buf, err = jsonx.AppendFloatMap(buf[:0], stance); err != nil {
 		return r, buf, err
 	}
 	r.stance = string(buf)

@@ -38,29 +38,19 @@ func (db *DB) Queue(ctx context.Context, f moderation.QueueFilter) ([]moderation
 }
 
 func queryItems(ctx context.Context, q querier, query string, args ...any) ([]moderation.ReviewItem, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []moderation.ReviewItem{}
-	for rows.Next() {
+	return queryList(ctx, q, func(rows *sql.Rows) (moderation.ReviewItem, error) {
 		var r commentRow
 		var a moderation.Article
 		adest, finish := articleDest(&a)
 		if err := rows.Scan(append(r.dest(), adest...)...); err != nil {
-			return nil, err
+			return moderation.ReviewItem{}, err
 		}
 		c, err := r.comment()
 		if err != nil {
-			return nil, err
+			return moderation.ReviewItem{}, err
 		}
-		if err := finish(); err != nil {
-			return nil, err
-		}
-		items = append(items, moderation.ReviewItem{Comment: c, Article: a})
-	}
-	return items, rows.Err()
+		return moderation.ReviewItem{Comment: c, Article: a}, finish()
+	}, query, args...)
 }
 
 // commentSite is the SQL for the site of comment c, as moderation.SplitArticleKey reads it
@@ -263,29 +253,20 @@ func checkLease(ctx context.Context, tx *sql.Tx, d moderation.Decision, at strin
 
 // Audit returns a comment's history, oldest first, or ErrNotFound for an unknown comment.
 func (db *DB) Audit(ctx context.Context, commentID int64) ([]moderation.AuditEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT l.id, l.comment_id, l.action, coalesce(l.moderator_id, 0),
-		coalesce(m.name, ''), l.verdict, l.detail, l.model_version, l.created_at
-		FROM audit_log l LEFT JOIN moderators m ON m.id = l.moderator_id
-		WHERE l.comment_id = ? ORDER BY l.id`, commentID)
-	if err != nil {
-		return nil, fmt.Errorf("audit of comment %d: %w", commentID, err)
-	}
-	defer rows.Close()
-	out := []moderation.AuditEntry{}
-	for rows.Next() {
-		var e moderation.AuditEntry
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (e moderation.AuditEntry, err error) {
 		var action, verdict, at string
 		if err := rows.Scan(&e.ID, &e.CommentID, &action, &e.ModeratorID, &e.ModeratorName, &verdict,
 			&e.Detail, &e.ModelVersion, &at); err != nil {
-			return nil, fmt.Errorf("audit of comment %d: %w", commentID, err)
+			return e, err
 		}
 		e.Action, e.Verdict = moderation.AuditAction(action), moderation.Verdict(verdict)
-		if e.CreatedAt, err = parseTime(at); err != nil {
-			return nil, fmt.Errorf("audit of comment %d: %w", commentID, err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+		e.CreatedAt, err = parseTime(at)
+		return e, err
+	}, `SELECT l.id, l.comment_id, l.action, coalesce(l.moderator_id, 0), coalesce(m.name, ''), l.verdict,
+		l.detail, l.model_version, l.created_at
+		FROM audit_log l LEFT JOIN moderators m ON m.id = l.moderator_id
+		WHERE l.comment_id = ? ORDER BY l.id`, commentID)
+	if err != nil {
 		return nil, fmt.Errorf("audit of comment %d: %w", commentID, err)
 	}
 	if len(out) == 0 {

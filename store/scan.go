@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 
 	"github.com/tribune/tribune/moderation"
@@ -90,4 +91,46 @@ func (r *commentRow) comment() (moderation.Comment, error) {
 		c.Claim = k
 	}
 	return c, nil
+}
+
+// queryList runs a query and returns one value per row, made by scan; no rows is an empty
+// slice, never nil (the list methods' contract). Callers add what the list was to errors.
+func queryList[T any](ctx context.Context, q querier, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// eachAfter streams rows in pages keyed on an increasing ID, so that fn never runs inside an
+// open read transaction (which would keep SQLite from checkpointing the WAL for as long as
+// fn takes): page returns up to size rows with IDs above after, in ID order. An error from
+// page or fn stops the stream and is returned as is.
+func eachAfter[T any](page func(after int64) ([]T, error), id func(T) int64, size int, fn func(T) error) error {
+	var after int64
+	for {
+		batch, err := page(after)
+		if err != nil {
+			return err
+		}
+		for _, v := range batch {
+			if err := fn(v); err != nil {
+				return err
+			}
+		}
+		if len(batch) < size {
+			return nil
+		}
+		after = id(batch[len(batch)-1])
+	}
 }

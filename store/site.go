@@ -42,20 +42,9 @@ func scanSite(scan func(...any) error) (moderation.Site, error) {
 
 // Sites lists every site by id.
 func (db *DB) Sites(ctx context.Context) ([]moderation.Site, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, created_at FROM sites ORDER BY id`)
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (moderation.Site, error) { return scanSite(rows.Scan) },
+		`SELECT id, name, created_at FROM sites ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("list sites: %w", err)
-	}
-	defer rows.Close()
-	var out []moderation.Site
-	for rows.Next() {
-		s, err := scanSite(rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("list sites: %w", err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list sites: %w", err)
 	}
 	return out, nil
@@ -93,25 +82,14 @@ func (db *DB) RecordLoginFailure(ctx context.Context, keys []string, at time.Tim
 
 // LoginFailures returns up to limit of key's failures after since, newest first.
 func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time, limit int) ([]time.Time, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT at FROM login_failures WHERE key = ? AND at > ?
-		ORDER BY at DESC LIMIT ?`, key, formatTime(since), limit)
-	if err != nil {
-		return nil, fmt.Errorf("login failures: %w", err)
-	}
-	defer rows.Close()
-	var out []time.Time
-	for rows.Next() {
+	out, err := queryList(ctx, db.read, func(rows *sql.Rows) (time.Time, error) {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return nil, fmt.Errorf("login failures: %w", err)
+			return time.Time{}, err
 		}
-		t, err := parseTime(s)
-		if err != nil {
-			return nil, fmt.Errorf("login failures: %w", err)
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
+		return parseTime(s)
+	}, `SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at DESC LIMIT ?`, key, formatTime(since), limit)
+	if err != nil {
 		return nil, fmt.Errorf("login failures: %w", err)
 	}
 	return out, nil

@@ -81,14 +81,12 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	return f
 }
 
-// route is one row of the matrix: how to call it, and the status per credential kind (def
-// for those not listed).
+// route is one row of the matrix: how to call it, and the status per credential kind.
 type route struct {
 	method, path, body string
 	// auth is how the credential travels: "bearer", "query" (Perspective's key=), or
 	// "cookie" (the dashboard; forms get the session's CSRF token unless credNoCSRF).
 	auth string
-	def  int
 	want map[string]int
 }
 
@@ -181,6 +179,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{method: "GET", path: "/settings", auth: "cookie", want: dash(403, 200)},
 		{method: "POST", path: "/settings/apikeys", body: "name=x", auth: "cookie", want: dashForm(403, 200)},
 		{method: "POST", path: "/queue/release", body: "comment_id=999", auth: "cookie", want: dashForm(404, 404)},
+		{method: "POST", path: "/queue/claim", auth: "cookie", want: dashForm(303, 303)},
 	}
 	for _, r := range routes {
 		t.Run(r.method+" "+r.path, func(t *testing.T) {

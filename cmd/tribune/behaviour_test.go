@@ -43,18 +43,18 @@ var behaviourFloors = []struct {
 	Goal     float64
 	Min      int // fewest rows the fixture must hold in the category
 }{
-	{"threat_explicit", 0.87, 0.90, 25},
-	{"threat_implied", 0.51, 0.90, 25},
-	{"identity_attack", 0.71, 0.90, 25},
-	{"insult", 0.73, 0.90, 25},
-	{"profanity", 0.59, 0.85, 25},
-	{"obfuscated", 0.67, 0.80, 25},
-	{"padded", 0.62, 0.85, 25},
+	{"threat_explicit", 0.93, 0.90, 25},
+	{"threat_implied", 0.58, 0.90, 25},
+	{"identity_attack", 0.65, 0.90, 25},
+	{"insult", 0.76, 0.90, 25},
+	{"profanity", 0.96, 0.85, 25},
+	{"obfuscated", 0.83, 0.80, 25},
+	{"padded", 0.68, 0.85, 25},
 	{"short_civil", 1.00, 0.95, 40},
 	{"civil_criticism", 1.00, 0.95, 40},
-	{"counter_speech", 0.82, 0.70, 25},
+	{"counter_speech", 0.79, 0.70, 25},
 	{"violent_words_neutral", 0.96, 0.85, 25},
-	{"identity_neutral", 1.00, 0.90, 25},
+	{"identity_neutral", 0.96, 0.90, 25},
 	{"other_language", 0.70, 0.90, 25},
 }
 

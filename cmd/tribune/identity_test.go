@@ -69,6 +69,9 @@ func TestIdentityBias(t *testing.T) {
 		}
 		risks[i] = risk(policy, a.Scores)
 		held[i] = v != moderation.Approve
+		if held[i] && !s.Abusive && testing.Verbose() {
+			t.Logf("civil sentence held: %q: %v", s.Text, a.Scores.Tone)
+		}
 	}
 
 	var stats []identityStats

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/internal/jsonx"
 	"github.com/tribune/tribune/models"
 )
 
@@ -282,16 +283,7 @@ func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt sco
 		extra = append(extra[:0], `"scores":`...)
 		extra = appendScores(extra, p, names)
 		if opt.decisions {
-			extra = append(extra, `,"decisions":{`...)
-			for j, h := range p.Heads {
-				if j > 0 {
-					extra = append(extra, ',')
-				}
-				extra = strconv.AppendQuote(extra, h.Name)
-				extra = append(extra, ':')
-				extra = strconv.AppendQuote(extra, h.Label)
-			}
-			extra = append(extra, '}')
+			extra = appendDecisions(append(extra, `,"decisions":`...), p)
 		}
 		if opt.explain {
 			extra = append(extra, `,"explanations":`...)
@@ -312,6 +304,17 @@ func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt sco
 	b.lines = nil
 }
 
+// appendDecisions writes {head: decided class}. Names and labels are JSON strings (jsonx), not
+// Go-quoted: Go's quoting writes \x01 or \a for control characters, which is not JSON.
+func appendDecisions(dst []byte, p *classifier.Prediction) []byte {
+	dst = append(dst, '{')
+	for j, h := range p.Heads {
+		dst = append(jsonx.AppendString(jsonx.Comma(dst, j), h.Name), ':')
+		dst = jsonx.AppendString(dst, h.Label)
+	}
+	return append(dst, '}')
+}
+
 // scoreNames holds the JSON-quoted head and class names of a model, quoted once instead of for
 // every line.
 type scoreNames struct {
@@ -320,18 +323,20 @@ type scoreNames struct {
 }
 
 func newScoreNames(m *classifier.Model) *scoreNames {
-	q := func(s string) []byte { return append(strconv.AppendQuote(nil, s), ':') }
 	n := &scoreNames{}
 	for _, h := range m.Heads() {
-		n.heads = append(n.heads, q(h.Name))
+		n.heads = append(n.heads, memberName(h.Name))
 		var cs [][]byte
 		for _, c := range h.Classes {
-			cs = append(cs, q(c))
+			cs = append(cs, memberName(c))
 		}
 		n.classes = append(n.classes, cs)
 	}
 	return n
 }
+
+// memberName is name as a JSON object member's name with its colon.
+func memberName(name string) []byte { return append(jsonx.AppendString(nil, name), ':') }
 
 // appendScores writes {head: p} for binary heads and {head: {class: p}} for the others.
 func appendScores(dst []byte, p *classifier.Prediction, names *scoreNames) []byte {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tribune/tribune/classifier"
 )
 
 // runCmd runs a tribune subcommand in-process with the given stdin.
@@ -203,4 +205,21 @@ func FuzzScoreLine(f *testing.F) {
 			t.Fatalf("text lost in %q", out)
 		}
 	})
+}
+
+// Head names and class labels are written as JSON strings: control characters, quotes and
+// line separators in them must still give valid JSON, equal to encoding/json's.
+func TestScoreNamesAreJSON(t *testing.T) {
+	for _, name := range []string{"toxicity", "bell\a tab\t nul\x00", `quote " back \`, "sep \u2028 <&>", "bad \xff"} {
+		p := &classifier.Prediction{Heads: []classifier.HeadPrediction{{Name: name, Label: name + "!"}}}
+		got := appendDecisions(nil, p)
+		want, _ := json.Marshal(map[string]string{name: name + "!"})
+		if string(got) != string(want) {
+			t.Errorf("appendDecisions(%q) = %s, want %s", name, got, want)
+		}
+		obj := append(append([]byte{'{'}, memberName(name)...), "1}"...)
+		if !json.Valid(obj) {
+			t.Errorf("memberName(%q) gives invalid JSON %s", name, obj)
+		}
+	}
 }

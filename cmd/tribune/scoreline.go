@@ -2,8 +2,9 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/tribune/tribune/internal/jsonx"
 )
 
 // scanScoreLine is the fast path of parseScoreLine for an object already known to be valid
@@ -14,21 +15,21 @@ import (
 // not a string, and strings with invalid UTF-8 (json replaces the bad bytes). As in
 // encoding/json, names match case-insensitively and a repeated member's last value wins.
 func scanScoreLine(obj []byte) (sl scoreLine, text, context string, ok bool) {
-	i := skipSpace(obj, 1)
+	i := jsonx.SkipSpace(obj, 1)
 	var rawText, rawContext []byte
 	for i < len(obj) && obj[i] != '}' {
 		if obj[i] == ',' {
-			i = skipSpace(obj, i+1)
+			i = jsonx.SkipSpace(obj, i+1)
 		}
 		ks := i
-		i = stringEnd(obj, i)
+		i = jsonx.StringEnd(obj, i)
 		name := obj[ks+1 : i-1]
 		if bytes.IndexByte(name, '\\') >= 0 || !ascii(name) {
 			return sl, "", "", false
 		}
-		i = skipSpace(obj, skipSpace(obj, i)+1) // past the colon
+		i = jsonx.SkipSpace(obj, jsonx.SkipSpace(obj, i)+1) // past the colon
 		vs := i
-		i = valueEnd(obj, i)
+		i = jsonx.ValueEnd(obj, i)
 		val := obj[vs:i]
 		switch {
 		case bytes.EqualFold(name, []byte("text")):
@@ -42,7 +43,7 @@ func scanScoreLine(obj []byte) (sl scoreLine, text, context string, ok bool) {
 		case bytes.EqualFold(name, []byte("decisions")):
 			sl.Decisions = val
 		}
-		i = skipSpace(obj, i)
+		i = jsonx.SkipSpace(obj, i)
 	}
 	if rawText == nil {
 		return sl, "", "", false // the slow path reports it
@@ -50,36 +51,20 @@ func scanScoreLine(obj []byte) (sl scoreLine, text, context string, ok bool) {
 	if rawText[0] != '"' || rawContext != nil && rawContext[0] != '"' && string(rawContext) != "null" {
 		return sl, "", "", false
 	}
-	text, ok = jsonString(rawText)
+	text, ok = jsonx.Unquote(rawText)
 	if !ok {
 		return sl, "", "", false
 	}
 	sl.Text = &text
 	if rawContext != nil && rawContext[0] == '"' {
-		if context, ok = jsonString(rawContext); !ok {
+		if context, ok = jsonx.Unquote(rawContext); !ok {
 			return sl, "", "", false
 		}
 	}
 	return sl, text, context, true
 }
 
-// jsonString decodes a JSON string token; ok is false for invalid UTF-8, which
-// encoding/json would replace.
-func jsonString(tok []byte) (string, bool) {
-	body := tok[1 : len(tok)-1]
-	if bytes.IndexByte(body, '\\') < 0 {
-		if !ascii(body) && !utf8.Valid(body) {
-			return "", false
-		}
-		return string(body), true
-	}
-	var s string
-	if err := json.Unmarshal(tok, &s); err != nil || !utf8.Valid(tok) {
-		return "", false
-	}
-	return s, true
-}
-
+// ascii reports whether b is all ASCII.
 func ascii(b []byte) bool {
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
@@ -87,51 +72,4 @@ func ascii(b []byte) bool {
 		}
 	}
 	return true
-}
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// stringEnd returns the index just past the string token starting at b[i] == '"'.
-func stringEnd(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
-// valueEnd returns the index just past the value starting at b[i], in valid JSON.
-func valueEnd(b []byte, i int) int {
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = stringEnd(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ' ' && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' {
-		i++
-	}
-	return i
 }

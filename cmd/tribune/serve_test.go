@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -82,7 +81,8 @@ func (w *addrWriter) String() string {
 }
 
 // startServe runs tribune serve in-process until ctx ends; it returns the base URL and a
-// channel with run's result.
+// channel with run's result. It waits for the server however long it takes to start (a
+// loaded machine is slow, not wrong); a server that never starts is go test's -timeout.
 func startServe(t *testing.T, ctx context.Context, args ...string) (string, <-chan error, *addrWriter) {
 	t.Helper()
 	w := &addrWriter{addrc: make(chan string, 1)}
@@ -94,8 +94,6 @@ func startServe(t *testing.T, ctx context.Context, args ...string) (string, <-ch
 		return "http://" + addr, done, w
 	case err := <-done:
 		t.Fatalf("serve exited early: %v\n%s", err, w.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("serve did not start:\n%s", w.String())
 	}
 	return "", nil, nil
 }
@@ -158,13 +156,9 @@ func TestServeSmoke(t *testing.T) {
 	}
 
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v, want nil after cancel", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not shut down")
+	// serve bounds its own shutdown (shutdownTimeout); a hang is go test's -timeout.
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v, want nil after cancel", err)
 	}
 	if out := logs.String(); !strings.Contains(out, "tribune: stopped") || !strings.Contains(out, `"route":"/api/v1/comments"`) {
 		t.Errorf("serve's log lacks the request log or the stop line:\n%s", out)

@@ -38,6 +38,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -65,18 +66,41 @@ func main() {
 	dir := flag.String("out", "", "folder to write tone.jsonl, stance.jsonl and dev.jsonl into")
 	synth := flag.Bool("synth", true, "add the synthetic rows of synth.go to tone.jsonl")
 	only := flag.String("sources", "", "comma-separated tone sources to keep (default: all)")
+	repeat := flag.String("repeat", "", "comma-separated source=N: write each tone row of the source N times (weights it N-fold)")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "recipe: -out is required")
 		os.Exit(2)
 	}
-	if err := run(*data, *dir, *synth, *only); err != nil {
+	reps, err := parseRepeat(*repeat)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "recipe:", err)
+		os.Exit(2)
+	}
+	if err := run(*data, *dir, *synth, *only, reps); err != nil {
 		fmt.Fprintln(os.Stderr, "recipe:", err)
 		os.Exit(1)
 	}
 }
 
-func run(data, dir string, synth bool, only string) error {
+// parseRepeat reads "source=N,source=N".
+func parseRepeat(s string) (map[string]int, error) {
+	reps := map[string]int{}
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		name, n, ok := strings.Cut(f, "=")
+		k, err := strconv.Atoi(n)
+		if !ok || err != nil || k < 1 || k > 20 {
+			return nil, fmt.Errorf("-repeat %q: want source=N with N from 1 to 20", f)
+		}
+		reps[name] = k
+	}
+	return reps, nil
+}
+
+func run(data, dir string, synth bool, only string, reps map[string]int) error {
 	read := func(set, split string) ([]row, error) {
 		f, err := os.Open(filepath.Join(data, set, split+".jsonl"))
 		if err != nil {
@@ -194,6 +218,15 @@ func run(data, dir string, synth bool, only string) error {
 		for _, o := range synthRows(1) {
 			tone = append(tone, o.from("synthetic"))
 		}
+	}
+	if len(reps) > 0 {
+		var extra []out
+		for _, o := range tone {
+			for range reps[o.Source] - 1 {
+				extra = append(extra, o)
+			}
+		}
+		tone = append(tone, extra...)
 	}
 	if rows, err = read("arc_nyt_comments_stance", "train"); err != nil {
 		return err

@@ -82,11 +82,12 @@ func main() {
 	only := flag.String("only", "", "comma-separated data sets to measure (default: all)")
 	civilQ := flag.Float64("civil-quantile", 0.99, "with -thresholds: the share of civil dev comments each head's hold threshold lets through")
 	thresholds := flag.Bool("thresholds", false, "print hold thresholds chosen on civil dev comments of training sources instead of measuring")
-	budget := flag.Float64("hold-budget", 0, "with -thresholds: choose one per-head quantile so that all heads together hold at most this share of the civil comments (overrides -civil-quantile)")
+	holdShare := flag.Float64("hold-share", 0, "with -thresholds: choose one per-head civil quantile so that a site would expect all heads together to hold at most this share of its comments (overrides -civil-quantile)")
+	prior := flag.Float64("prior", 0.08, "with -hold-share: the share of a site's comments that are abusive")
 	margin := flag.Float64("sentence-margin", math.NaN(), "score with this sentence margin instead of the model's (negative: whole comments only)")
 	flag.Parse()
 	if *thresholds {
-		if err := chooseThresholds(*modelPath, *data, *civilQ, *budget, *margin); err != nil {
+		if err := chooseThresholds(*modelPath, *data, *civilQ, *holdShare, *prior, *margin); err != nil {
 			fmt.Fprintln(os.Stderr, "zeroshot:", err)
 			os.Exit(1)
 		}
@@ -115,28 +116,55 @@ func load(modelPath string, margin float64) (*classifier.Model, error) {
 	return m, nil
 }
 
-// chooseThresholds prints hold thresholds chosen on the civil dev comments of three training
-// sources: Wikipedia talk comments labeled not toxic, Kaggle news and forum comments labeled not
-// insulting and Civil Comments news comments labeled not toxic. Each head holds at the score below
-// which a share q of them fall; with a budget, q is the largest share for which all heads
-// together hold at most that share of the civil comments (1-q per head otherwise). No
+// chooseThresholds prints hold thresholds chosen on the dev splits of three training sources:
+// Wikipedia talk comments (toxic or not) and Civil Comments news comments (toxic or not) for
+// civil and abusive comments, and Kaggle's insults as abusive ones. Each head holds at the score
+// below which a share q of the civil ones fall (for identity_attack, of those and of the rows
+// the hate speech sources label not hateful). With a hold share, q is the smallest share (the most holds) for
+// which a news site whose comments are abusive at rate prior would expect all heads together to
+// hold at most that share of its comments: (1-prior) × civil held + prior × abusive held. No
 // evaluate-only set is read.
-func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
+func chooseThresholds(modelPath, data string, q, holdShare, prior, margin float64) error {
 	m, err := load(modelPath, margin)
 	if err != nil {
 		return err
 	}
-	var civil []scored
-	for _, src := range []struct{ set, civilLabel string }{
-		{"wiki_context_toxicity_cat", "not_toxic"}, {"kaggle_insults_social_commentary", "not_insult"},
-		{"civil_comments_toxic_span_types", "not_toxic"}} {
+	var civil, abusive []scored
+	// Kaggle's negative label means "not an insult aimed at another commenter", which includes
+	// rude comments about third parties: its insults count as abusive, its other rows as
+	// neither.
+	for _, src := range []struct {
+		set, civilLabel string
+		civil           bool
+	}{
+		{"wiki_context_toxicity_cat", "not_toxic", true}, {"kaggle_insults_social_commentary", "not_insult", false},
+		{"civil_comments_toxic_span_types", "not_toxic", true}} {
 		rs, err := score(m, filepath.Join(data, src.set, "dev.jsonl"))
 		if err != nil {
 			return err
 		}
 		for _, r := range rs {
-			if r.Label == src.civilLabel {
+			switch {
+			case r.Label != src.civilLabel:
+				abusive = append(abusive, r)
+			case src.civil:
 				civil = append(civil, r)
+			}
+		}
+	}
+	// The identity head's threshold is also a quantile of comments that name groups without
+	// attacking them, which Wikipedia talk and Civil Comments have few of: the rows the hate
+	// speech sources label not hateful (not sexist) join its civil comments.
+	var named []scored
+	for _, src := range []struct{ set, label string }{{"hatexplain", "normal"}, {"implicit_hate", "not_hate"},
+		{"stormfront_hate", "not_hate"}, {"edos_sexism", "not_sexist"}} {
+		rs, err := score(m, filepath.Join(data, src.set, "dev.jsonl"))
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if r.Label == src.label {
+				named = append(named, r)
 			}
 		}
 	}
@@ -148,7 +176,11 @@ func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 		}
 		heads = append(heads, h.Name)
 		var s []float64
-		for _, r := range civil {
+		pool := civil
+		if h.Name == "identity_attack" {
+			pool = append(slices.Clip(civil), named...)
+		}
+		for _, r := range pool {
 			s = append(s, r.scores[h.Name])
 		}
 		sort.Float64s(s)
@@ -162,11 +194,11 @@ func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 		}
 		return t
 	}
-	// held is the share of civil comments that at least one head holds (score >= threshold, as
-	// the policy holds).
-	held := func(t map[string]float64) float64 {
+	// held is the share of rs that at least one head holds (score >= threshold, as the policy
+	// holds).
+	held := func(rs []scored, t map[string]float64) float64 {
 		n := 0
-		for _, r := range civil {
+		for _, r := range rs {
 			for _, h := range heads {
 				if r.scores[h] >= t[h] {
 					n++
@@ -174,12 +206,15 @@ func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 				}
 			}
 		}
-		return float64(n) / float64(len(civil))
+		return float64(n) / float64(max(len(rs), 1))
 	}
-	if budget > 0 {
+	expected := func(t map[string]float64) float64 {
+		return (1-prior)*held(civil, t) + prior*held(abusive, t)
+	}
+	if holdShare > 0 {
 		lo, hi := 0.5, 1.0
 		for range 40 {
-			if mid := (lo + hi) / 2; held(at(mid)) <= budget {
+			if mid := (lo + hi) / 2; expected(at(mid)) <= holdShare {
 				hi = mid
 			} else {
 				lo = mid
@@ -188,12 +223,13 @@ func chooseThresholds(modelPath, data string, q, budget, margin float64) error {
 		q = hi
 	}
 	t := at(q)
-	fmt.Printf("model %s: %d civil dev comments (wiki talk not_toxic, kaggle not_insult, civil comments not_toxic), per-head quantile %.4f\n",
-		m.Version(), len(civil), q)
+	fmt.Printf("model %s: %d civil (wiki talk, civil comments) and %d abusive (the same and kaggle insults) dev comments, per-head civil quantile %.4f\n",
+		m.Version(), len(civil), len(abusive), q)
 	for _, h := range heads {
 		fmt.Printf("%s: hold at %.4f\n", h, t[h])
 	}
-	fmt.Printf("all heads together hold %.2f%% of these civil comments\n", 100*held(t))
+	fmt.Printf("all heads together hold %.2f%% of the civil and %.2f%% of the abusive comments; at %.0f%% abusive, %.2f%% of a site's comments\n",
+		100*held(civil, t), 100*held(abusive, t), 100*prior, 100*expected(t))
 	return nil
 }
 

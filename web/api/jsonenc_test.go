@@ -115,3 +115,24 @@ func BenchmarkScoreResponseJSON(b *testing.B) {
 		}
 	})
 }
+
+// FuzzScoreResponseJSON holds the hand-written score response to encoding/json's bytes for any
+// strings and numbers in it.
+func FuzzScoreResponseJSON(f *testing.F) {
+	f.Add("hold", "threshold.insult", "insult <0.93> & \"x\"", "toxicity", "idiot", "1", 0.93, 2.5, 4)
+	f.Add("", "", "\xff\u2028", "", "", "", 1e-7, -1e21, -1)
+	f.Fuzz(func(t *testing.T, verdict, code, msg, head, feature, class string, score, weight float64, start int) {
+		r := scoreResponse{Verdict: verdict, Reasons: []reasonJSON{{Code: code, Message: msg}}, ModelVersion: msg, Language: code,
+			Scores: scoresJSON{Tone: map[string]float64{head: score, "z": weight}, Stance: map[string]float64{class: score},
+				StanceLabel: class},
+			Explanation: explanationJSON{head: {{Feature: feature, Class: class, Weight: weight, Start: &start, End: &start}}}}
+		want, werr := json.Marshal(plain(r))
+		got, err := r.appendJSON(nil)
+		if (werr != nil) != (err != nil) {
+			t.Fatalf("appendJSON error %v, encoding/json's %v", err, werr)
+		}
+		if err == nil && string(got) != string(want) {
+			t.Errorf("appendJSON =\n%s\nwant\n%s", got, want)
+		}
+	})
+}

@@ -17,7 +17,8 @@ import (
 	"github.com/tribune/tribune/web/internal/httpx"
 )
 
-// browserLogin logs a moderator in through the login form and waits for the queue.
+// browserLogin logs a moderator in through the login form and waits for the queue, once its
+// script has claimed the moderator's items and put the cursor on one of them.
 func browserLogin(t *testing.T, bctx context.Context, base, name string) {
 	t.Helper()
 	// A loaded machine (CI runs the packages' tests side by side) can take long to start.
@@ -27,7 +28,7 @@ func browserLogin(t *testing.T, bctx context.Context, base, name string) {
 		chromedp.SendKeys(chromedp.CSS(`#name`), name),
 		chromedp.SendKeys(chromedp.CSS(`#password`), testPassword),
 		chromedp.Click(chromedp.CSS(`#login`)),
-		chromedp.WaitVisible(chromedp.CSS(`.item.current`)),
+		chromedp.WaitVisible(chromedp.CSS(`.item.current.mine`)),
 	)
 	if err != nil {
 		t.Fatalf("log in as %s: %v", name, err)
@@ -125,7 +126,8 @@ func TestBrowserModerators(t *testing.T) {
 
 	var bobsFirst int64
 	t.Run("second moderator starts on his own items", func(t *testing.T) {
-		// Bob's page claimed its own items when it opened; his cursor must be on one of them.
+		// Bob's page claimed its own items (a POST from its script) when it opened; his cursor
+		// must be on one of them.
 		theirs, err := get(bob, chromedp.Evaluate[bool](`document.querySelector(".item.current").classList.contains("theirs")`))
 		if err != nil || theirs {
 			t.Fatalf("bob's cursor is on an item alice holds (%v)", err)

@@ -74,6 +74,7 @@ func (d *Handler) Register(e *gin.Engine) {
 	mod.POST("/logout", d.checkCSRF, d.logoutSubmit)
 	mod.GET("/queue", d.queuePage)
 	mod.GET("/queue/count", d.queueCount)
+	mod.POST("/queue/claim", d.checkCSRF, d.claimSubmit)
 	mod.POST("/queue/decide", d.checkCSRF, d.decideSubmit)
 	mod.POST("/queue/bulk", d.checkCSRF, d.bulkSubmit)
 	mod.POST("/queue/release", d.checkCSRF, d.releaseSubmit)

@@ -82,6 +82,7 @@ func TestDashboardUnauthenticatedRedirectsToLogin(t *testing.T) {
 
 func TestDashboardPagesRender(t *testing.T) {
 	f := newDashFixture(t)
+	f.claim(f.Admin)
 	wantText := map[string][]string{
 		"/queue":         {"Review queue", "Only an idiot would vote", `title="toxicity: idiot &#43;6.00; insult: idiot &#43;6.00"`, "insult 0.88 ≥ hold threshold 0.70", "Author's earlier comments", `class="claim">yours`},
 		"/articles":      {"Council approves the new tram line", "75%"},
@@ -301,7 +302,7 @@ func TestDashboardLoginRateLimit(t *testing.T) {
 func TestDashboardDecide(t *testing.T) {
 	f := newDashFixture(t)
 	ctx := context.Background()
-	token := f.CSRF(f.Alice) // opening the queue claims the top items for alice
+	token := f.claim(f.Alice) // alice claims the top items
 	w := f.Page(http.MethodPost, "/queue/decide", f.Alice, url.Values{"csrf": {token},
 		"comment_id": {strconv.FormatInt(f.Held[0], 10)}, "verdict": {"approve"}, "reason": {"false_positive"}})
 	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/queue?") {

@@ -52,10 +52,11 @@ type queueItem struct {
 	Decided bool
 }
 
-// queuePage shows the held comments in priority order. Opening it tops the moderator's claims
-// up to queueClaimSize, so two moderators working at once see different items first. With
-// ?fragment=1 it answers only the list of items: the script refreshes the list with it after
-// each decision and when new comments arrive, without reloading the page.
+// queuePage shows the held comments in priority order, with who holds which. It changes
+// nothing: claiming is POST /queue/claim, which the page's script sends when the page opens
+// and before each refresh. With ?fragment=1 it answers only the list of items: the script
+// refreshes the list with it after each decision and when new comments arrive, without
+// reloading the page.
 func (d *Handler) queuePage(c *gin.Context) {
 	ctx, me := c.Request.Context(), httpx.CurrentModerator(c)
 	v := queueView{ApproveReasons: moderation.ApproveReasons, RejectReasons: moderation.RejectReasons,
@@ -106,26 +107,39 @@ func (d *Handler) queuePage(c *gin.Context) {
 	d.render(c, http.StatusOK, "queue", v)
 }
 
-// topUpClaims claims items for the moderator until they hold queueClaimSize, when the listed
-// items hold fewer of theirs; it reports whether it claimed any (the list is then stale).
-// A failure to claim is logged, not shown: the queue still works without a lease.
-func (d *Handler) topUpClaims(c *gin.Context, items []moderation.ReviewItem) bool {
-	me := httpx.CurrentModerator(c)
+// claimResponse is the body of POST /queue/claim for the page's script.
+type claimResponse struct {
+	Claimed int `json:"claimed"`
+}
+
+// claimSubmit tops the moderator's claims up to queueClaimSize, so that two moderators working
+// at once are offered different items; the script sends it when the queue opens and before
+// each refresh, a form without script gets the queue page back.
+func (d *Handler) claimSubmit(c *gin.Context) {
+	ctx, me := c.Request.Context(), httpx.CurrentModerator(c)
+	items, err := d.Svc.Queue(ctx, moderation.QueueFilter{Limit: queuePageSize, Sites: me.Sites})
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
 	mine := 0
 	for _, it := range items {
 		if it.Comment.Claim != nil && it.Comment.Claim.ModeratorID == me.ID {
 			mine++
 		}
 	}
-	if mine >= queueClaimSize || len(items) <= mine {
-		return false
+	var claimed []moderation.ReviewItem
+	if mine < queueClaimSize && len(items) > mine {
+		if claimed, err = d.Svc.Claim(ctx, me, queueClaimSize-mine); err != nil {
+			d.fail(c, err)
+			return
+		}
 	}
-	claimed, err := d.Svc.Claim(c.Request.Context(), me, queueClaimSize-mine)
-	if err != nil {
-		d.Log.Error("claim queue items", "id", httpx.RequestID(c), "error", err.Error())
-		return false
+	if wantsJSON(c) {
+		c.JSON(http.StatusOK, claimResponse{Claimed: len(claimed)})
+		return
 	}
-	return len(claimed) > 0
+	c.Redirect(http.StatusSeeOther, "/queue")
 }
 
 // queueLink is the queue page's address for a queue, an article filter and a page ("" before
@@ -373,17 +387,4 @@ func (d *Handler) releaseSubmit(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, withFlash("/comments/"+strconv.FormatInt(id, 10), "release", int(id)))
-}
-
-// withFlash adds the flash parameters to a local path.
-func withFlash(path, done string, n int) string {
-	u, err := url.Parse(path)
-	if err != nil {
-		return path
-	}
-	q := u.Query()
-	q.Set("done", done)
-	q.Set("n", strconv.Itoa(n))
-	u.RawQuery = q.Encode()
-	return u.String()
 }

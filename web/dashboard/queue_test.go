@@ -30,9 +30,64 @@ func (f *dashFixture) script(method, path, token string, form url.Values) *httpt
 	return w
 }
 
+// claim claims the top of the queue for token's moderator as the queue page's script does,
+// and returns the session's CSRF token.
+func (f *dashFixture) claim(token string) string {
+	f.T.Helper()
+	csrf := f.CSRF(token)
+	if w := f.script(http.MethodPost, "/queue/claim", token, url.Values{"csrf": {csrf}}); w.Code != http.StatusOK {
+		f.T.Fatalf("claim = %d %s", w.Code, w.Body)
+	}
+	return csrf
+}
+
+// Showing the queue changes nothing; the claims that keep two moderators apart are a POST
+// with the CSRF token, which tops the moderator's claims up without taking more.
+func TestQueueClaimsOnlyOnPost(t *testing.T) {
+	f := newDashFixture(t)
+	ctx := context.Background()
+	claims := func() int {
+		t.Helper()
+		items, err := f.Svc.Queue(ctx, moderation.QueueFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, it := range items {
+			if it.Comment.Claim != nil {
+				n++
+			}
+		}
+		return n
+	}
+	for _, path := range []string{"/queue", "/queue?fragment=1", "/queue?page=2"} {
+		if w := f.Page(http.MethodGet, path, f.Alice, nil); w.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, w.Code)
+		}
+	}
+	if n := claims(); n != 0 {
+		t.Fatalf("after GET /queue: %d claims, want 0", n)
+	}
+	if w := f.script(http.MethodPost, "/queue/claim", f.Alice, url.Values{}); w.Code != http.StatusForbidden {
+		t.Errorf("claim without CSRF token = %d, want 403", w.Code)
+	}
+	f.claim(f.Alice)
+	if n := claims(); n != len(f.Held) {
+		t.Errorf("after alice's claim: %d claims, want %d", n, len(f.Held))
+	}
+	w := f.script(http.MethodPost, "/queue/claim", f.Alice, url.Values{"csrf": {f.CSRF(f.Alice)}})
+	if !strings.Contains(w.Body.String(), `"claimed":0`) {
+		t.Errorf("second claim = %s, want nothing more claimed", w.Body)
+	}
+	form := url.Values{"csrf": {f.CSRF(f.Bob)}}
+	if w := f.Page(http.MethodPost, "/queue/claim", f.Bob, form); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/queue" {
+		t.Errorf("claim from the form = %d → %q, want 303 → /queue", w.Code, w.Header().Get("Location"))
+	}
+}
+
 func TestDashboardDecideJSON(t *testing.T) {
 	f := newDashFixture(t)
-	token := f.CSRF(f.Alice)
+	token := f.claim(f.Alice)
 	id := strconv.FormatInt(f.Held[0], 10)
 	tests := []struct {
 		name   string
@@ -63,7 +118,7 @@ func TestDashboardDecideJSON(t *testing.T) {
 func TestDashboardBulkReportsEachFailure(t *testing.T) {
 	f := newDashFixture(t)
 	ctx := context.Background()
-	aliceCSRF := f.CSRF(f.Alice) // alice claims every held comment
+	aliceCSRF := f.claim(f.Alice) // alice claims every held comment
 	bobCSRF := f.CSRF(f.Bob)
 	ids := []string{strconv.FormatInt(f.Held[0], 10), strconv.FormatInt(f.Held[1], 10)}
 	// Both comments are alice's claims; she decides held[1] before the bulk decisions.

@@ -35,9 +35,10 @@ type listItem struct {
 	Reports []moderation.Report
 }
 
-// queueItems reads the page of the queue v asks for and sets v.More. The held queue has no
-// offset: it reads up to the end of the asked page (and one more item, to know whether
-// another page follows), tops up the moderator's claims, and keeps the page's last items.
+// queueItems reads the page of the queue v asks for and sets v.More; it changes nothing (the
+// script claims with POST /queue/claim). The held queue has no offset: it reads up to the end
+// of the asked page (and one more item, to know whether another page follows) and keeps the
+// page's last items.
 func (d *Handler) queueItems(c *gin.Context, v *queueView) ([]listItem, error) {
 	ctx, me := c.Request.Context(), httpx.CurrentModerator(c)
 	from := (v.Page - 1) * queuePageSize
@@ -59,11 +60,6 @@ func (d *Handler) queueItems(c *gin.Context, v *queueView) ([]listItem, error) {
 	items, err := d.Svc.Queue(ctx, filter)
 	if err != nil {
 		return nil, err
-	}
-	if d.topUpClaims(c, items) {
-		if items, err = d.Svc.Queue(ctx, filter); err != nil {
-			return nil, err
-		}
 	}
 	from = min(from, len(items))
 	to := min(from+queuePageSize, len(items))
@@ -146,4 +142,17 @@ func (d *Handler) articleModeSubmit(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, withFlash("/articles/"+url.PathEscape(id), "mode", 1))
+}
+
+// withFlash adds the flash parameters to a local path.
+func withFlash(path, done string, n int) string {
+	u, err := url.Parse(path)
+	if err != nil {
+		return path
+	}
+	q := u.Query()
+	q.Set("done", done)
+	q.Set("n", strconv.Itoa(n))
+	u.RawQuery = q.Encode()
+	return u.String()
 }

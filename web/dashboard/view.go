@@ -63,8 +63,8 @@ func toneRows(c moderation.Comment, p moderation.Policy) []toneRow {
 		if !ok {
 			continue
 		}
-		r := toneRow{Name: head, Score: score, Hold: p.Hold[head], Reject: p.Reject[head],
-			Level: toneLevel[verdictOf(p.ToneVerdict(head, score))]}
+		v, _ := p.ToneVerdict(head, score)
+		r := toneRow{Name: head, Score: score, Hold: p.Hold[head], Reject: p.Reject[head], Level: toneLevel[v]}
 		r.Tokens = headEvidence(c.Assessment.Explanation[head])
 		rows = append(rows, r)
 	}
@@ -73,9 +73,6 @@ func toneRows(c moderation.Comment, p moderation.Policy) []toneRow {
 
 // toneLevel names a tone row's verdict for the templates' level-* classes.
 var toneLevel = map[moderation.Verdict]string{moderation.Approve: "ok", moderation.Hold: "hold", moderation.Reject: "reject"}
-
-// verdictOf drops Policy.ToneVerdict's threshold.
-func verdictOf(v moderation.Verdict, _ float64) moderation.Verdict { return v }
 
 func abs(x float64) float64 {
 	if x < 0 {

@@ -188,9 +188,22 @@
       if (next) focus(next);
     }
 
-    // refresh fetches the list again and merges it in place: new comments appear, items
-    // others decided go, claims update; the cursor and the x selections stay.
+    // claim tops up this moderator's claims, so that two moderators working at once are
+    // offered different items. It is a POST of its own: showing the queue changes nothing.
+    function claim() {
+      return post("/queue/claim", [["csrf", csrfToken()]]).catch(function () {});
+    }
+
+    // refresh claims, then fetches the list again and merges it in place: new comments
+    // appear, items others decided go, claims update; the cursor and the x selections stay.
+    // Only the held queue has claims: the other queues just fetch.
     function refresh() {
+      var items = $("#items");
+      if (items && items.dataset.queue !== "held") return fetchList();
+      return claim().then(fetchList);
+    }
+
+    function fetchList() {
       countNow();
       var q = new URLSearchParams(location.search);
       q.set("fragment", "1");
@@ -449,6 +462,12 @@
 
     focus(first());
     offerPending(refresh);
+    // The page opens unclaimed: claim, then put the cursor on one of this moderator's items
+    // unless it has moved on its own.
+    var opened = cur;
+    refresh().then(function () {
+      if (cur === opened && !(cur && cur.classList.contains("mine"))) focus(first());
+    });
     return { refresh: refresh, fresh: showFresh };
   }
 

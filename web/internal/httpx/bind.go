@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/tribune/tribune/internal/jsonx"
 )
 
 // BindJSON decodes the request body into dst, a pointer to a web request type.
@@ -43,7 +45,7 @@ func bind(c *gin.Context, dst any, required bool) error {
 		}
 		return &RequestError{Kind: ErrEmptyBody, Message: "the request body is empty; send a JSON object"}
 	}
-	if !utf8.Valid(raw) || hasLoneSurrogate(raw) {
+	if !utf8.Valid(raw) || loneSurrogate(raw) {
 		field, off := locateBadString(raw)
 		msg := "the request body is not valid UTF-8"
 		if field != "" {
@@ -132,50 +134,11 @@ func jsonFields(dst any) []string {
 	return names
 }
 
-// hasLoneSurrogate reports whether raw holds a \u escape of a UTF-16 surrogate that is not part
-// of a valid pair; encoding/json would decode it to U+FFFD without a word. Backslashes only
-// occur inside strings in JSON, so raw can be scanned without tracking strings.
-func hasLoneSurrogate(raw []byte) bool {
-	_, bad := scanEscapes(raw)
+// loneSurrogate reports whether raw holds a \u escape of a lone UTF-16 surrogate, which
+// encoding/json would decode to U+FFFD without a word.
+func loneSurrogate(raw []byte) bool {
+	_, bad := jsonx.LoneSurrogate(raw)
 	return bad
-}
-
-// scanEscapes finds the first lone surrogate escape in b and its offset.
-func scanEscapes(b []byte) (int, bool) {
-	for i := 0; i < len(b); {
-		j := bytes.IndexByte(b[i:], '\\')
-		if j < 0 {
-			return 0, false
-		}
-		i += j
-		if i+1 >= len(b) || b[i+1] != 'u' {
-			i += 2
-			continue
-		}
-		r, ok := hex4(b, i+2)
-		switch {
-		case !ok || r < 0xD800 || r > 0xDFFF:
-			i += 6
-		case r < 0xDC00 && i+7 < len(b) && b[i+6] == '\\' && b[i+7] == 'u':
-			if lo, ok := hex4(b, i+8); ok && lo >= 0xDC00 && lo <= 0xDFFF {
-				i += 12
-				continue
-			}
-			return i, true
-		default:
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-// hex4 parses the four hex digits at b[i:i+4].
-func hex4(b []byte, i int) (rune, bool) {
-	if i+4 > len(b) {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(string(b[i:i+4]), 16, 16)
-	return rune(n), err == nil
 }
 
 // locateBadString walks the JSON tokens of raw to find the first string holding invalid UTF-8
@@ -240,5 +203,5 @@ func badOffset(seg []byte) (int, bool) {
 		}
 		i += size
 	}
-	return scanEscapes(seg)
+	return jsonx.LoneSurrogate(seg)
 }

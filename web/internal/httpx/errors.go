@@ -1,7 +1,9 @@
 // Package httpx is what Tribune's three HTTP front-ends (the JSON API, the Perspective-compatible
 // API and the moderator dashboard) share: the one table that classifies errors, the JSON error
-// responder, API-key authentication with its cache and rate limit, and request-body binding.
-// Each front-end answers errors in its own shape, but all of them classify through Classify.
+// responder, API-key authentication with its cache and rate limit, request-body binding, and
+// the gin engine with the middleware every request passes (recovery, request ID, request log,
+// body limit, timeout). Each front-end answers errors in its own shape, but all of them
+// classify through Classify.
 package httpx
 
 import (

@@ -44,8 +44,7 @@ type Fixture struct {
 	Key     string // API key of site "test"
 	Alice   string // session token of moderator alice
 	Bob     string // session token of moderator bob
-	logBuf  *bytes.Buffer
-	logMu   *sync.Mutex
+	log     *SyncWriter
 }
 
 // New opens the database and service, creates the key and the moderators, and calls build
@@ -71,10 +70,8 @@ func New(t testing.TB, build func(f *Fixture) http.Handler) *Fixture {
 	if err := svc.SetPolicy(ctx, moderationtest.Policy()); err != nil {
 		t.Fatalf("SetPolicy: %v", err)
 	}
-	var logBuf bytes.Buffer
-	sw := &SyncWriter{W: &logBuf}
-	f := &Fixture{T: t, Svc: svc, DB: db, Path: path, logBuf: &logBuf, logMu: &sw.mu,
-		Logger: slog.New(slog.NewTextHandler(sw, nil))}
+	sw := &SyncWriter{W: &bytes.Buffer{}}
+	f := &Fixture{T: t, Svc: svc, DB: db, Path: path, log: sw, Logger: slog.New(slog.NewTextHandler(sw, nil))}
 	f.Handler = build(f)
 	if f.Key, _, err = svc.CreateAPIKey(ctx, "test"); err != nil {
 		t.Fatalf("CreateAPIKey: %v", err)
@@ -208,11 +205,7 @@ func (w *SyncWriter) String() string {
 }
 
 // Logs returns what the server logged so far.
-func (f *Fixture) Logs() string {
-	f.logMu.Lock()
-	defer f.logMu.Unlock()
-	return f.logBuf.String()
-}
+func (f *Fixture) Logs() string { return f.log.String() }
 
 // GermanComment is civil German; the fake classifier detects it by its marker words.
 const GermanComment = "Das ist nicht der richtige Weg, aber ich verstehe den Gemeinderat."
