@@ -221,11 +221,11 @@ func TestBrowserModerators(t *testing.T) {
 		// with it the scroll position.
 		const onScreen = `Array.from(document.querySelectorAll(".item")).filter(function (el) {
 			var r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }).length`
-		atTop, err := get(bob, chromedp.Evaluate[int](`window.scrollTo(0, 0); ` + onScreen))
+		atTop, err := get(bob, chromedp.Evaluate[int](`window.scrollTo(0, 0); `+onScreen))
 		if err != nil {
 			t.Fatal(err)
 		}
-		perScreen, err := get(bob, chromedp.Evaluate[int](`document.querySelector(".item.current").scrollIntoView({block: "start"}); ` + onScreen))
+		perScreen, err := get(bob, chromedp.Evaluate[int](`document.querySelector(".item.current").scrollIntoView({block: "start"}); `+onScreen))
 		if err != nil {
 			t.Fatal(err)
 		}
