@@ -200,6 +200,11 @@ func (s *Service) Submit(ctx context.Context, scope string, sub Submission) (Com
 	pol := s.Policy()
 	a = pol.Adjust(a)
 	verdict, reasons := pol.Evaluate(sub.Text, a, article.Mode)
+	standing, err := s.store.Standing(ctx, AuthorKey(SiteOf(article.ID), sub.Author.ID))
+	if err != nil {
+		return Comment{}, false, fmt.Errorf("submit: %w", err)
+	}
+	verdict, reasons = pol.ApplyStanding(sub.Text, a, article.Mode, standing, s.now(), verdict, reasons)
 	c := Comment{
 		ArticleID:      article.ID,
 		Author:         sub.Author,

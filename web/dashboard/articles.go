@@ -60,6 +60,8 @@ type articleView struct {
 	Stances    []moderation.Stance
 	NextURL    string
 	FilterNote string
+	Modes      []moderation.Mode
+	Actions    []moderation.AuthorAction // mode changes, newest first
 }
 
 // articlePage shows an article's stance distribution and tone histogram as SVG, and its
@@ -92,6 +94,12 @@ func (d *Handler) articlePage(c *gin.Context) {
 		Status: string(f.Status), StanceSel: string(f.Stance),
 		Verdicts: []moderation.Verdict{moderation.Approve, moderation.Hold, moderation.Reject},
 		Stances:  moderation.Stances}
+	v.Modes = []moderation.Mode{moderation.ModeAuto, moderation.ModePremoderate, moderation.ModeClosed}
+	v.Flash = decisionFlash(c.Query("done"), c.Query("n"), "")
+	if v.Actions, err = d.Svc.ArticleActions(ctx, httpx.CurrentModerator(c), id); err != nil {
+		d.fail(c, err)
+		return
+	}
 	v.Stance = stanceChart(stats)
 	v.Tone = toneChart(hist, d.Svc.Policy())
 	policy := d.Svc.Policy()
