@@ -289,7 +289,7 @@ func (st *stanceModel) cues(s *stanceScratch, c *stanceContext, w string, i int,
 				// "not good" is disapproval and "not wrong" mild approval: a word of its own.
 				v += 16
 				suffix = "~negated"
-			case bit == cuePositive && s.insult[s.sent[i]]:
+			case bit != cueNegative && s.insult[s.sent[i]]:
 				// Praise in a sentence that insults ("only an idiot would support it") derides.
 				v += 32
 				suffix = "~derided"
