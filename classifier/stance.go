@@ -112,7 +112,11 @@ type stanceContext struct {
 	mass     float64 // sum of idf over stems
 	tmass    float64
 	negative bool // the article's first line is framed negatively (a ban, a cut, a "not")
-	short    bool // a claim or headline rather than an article body
+	positive bool // the article's first line praises (good, fair, safe) more than it blames
+	// anti holds the stems of the context's words with a negating prefix taken off
+	// ("unfair" -> "fair"), so that a comment's "fair" is seen to contradict it.
+	anti  map[uint64]bool
+	short bool // a claim or headline rather than an article body
 }
 
 // stanceScratch is per-call working memory.
@@ -199,7 +203,7 @@ func (st *stanceModel) context(s *stanceScratch, context string) *stanceContext 
 }
 
 func (st *stanceModel) buildContext(s *stanceScratch, context string) *stanceContext {
-	c := &stanceContext{stems: map[uint64]float32{}, title: map[uint64]float32{}}
+	c := &stanceContext{stems: map[uint64]float32{}, title: map[uint64]float32{}, anti: map[uint64]bool{}}
 	first := len(context)
 	if i := strings.IndexByte(context, '\n'); i >= 0 {
 		first = i
@@ -225,6 +229,9 @@ func (st *stanceModel) buildContext(s *stanceScratch, context string) *stanceCon
 			continue
 		}
 		k := stemKey(w)
+		if rest, ok := unprefixed(w); ok {
+			c.anti[stemKey(rest)] = true
+		}
 		idf := st.idfOf(k)
 		if _, ok := c.stems[k]; !ok {
 			c.stems[k] = idf
@@ -239,6 +246,7 @@ func (st *stanceModel) buildContext(s *stanceScratch, context string) *stanceCon
 	}
 	c.norm, c.titleN = math.Sqrt(c.norm), math.Sqrt(c.titleN)
 	c.negative = neg > pos
+	c.positive = pos > neg
 	c.short = len(c.stems) <= 24
 	return c
 }
@@ -285,4 +293,15 @@ func (st *stanceModel) stageTwo(s *stanceScratch, z []float64) {
 			z[c] += float64(halfTable[row[c]] * f.val)
 		}
 	}
+}
+
+// unprefixed returns w without a negating prefix ("unfair", "illegal", "dishonest",
+// "nonviolent"), when what is left is a word of at least four bytes.
+func unprefixed(w string) (string, bool) {
+	for _, p := range [...]string{"non", "dis", "un", "in", "im", "il", "ir"} {
+		if len(w) >= len(p)+4 && strings.HasPrefix(w, p) {
+			return w[len(p):], true
+		}
+	}
+	return "", false
 }

@@ -146,6 +146,7 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 			st.add(s, key(nsStBigram, prevHash*31+h), 1, stBlkWords, trace, tn(trace, "bigram:", prev, " ", w), i-1, i)
 		}
 		st.cues(s, c, w, i, negated, first, trace)
+		st.contradiction(s, c, w, i, negated, trace)
 		if isNegator(w, prev) {
 			neg = 3
 		}
@@ -297,11 +298,7 @@ func (st *stanceModel) cues(s *stanceScratch, c *stanceContext, w string, i int,
 			if st.nearShared(s, i) {
 				st.add(s, key(nsStCueTopic, v), 1, stBlkCue, trace, tn(trace, "cue@topic:", cueNames[b], suffix), i, i)
 			}
-			framing := uint64(0)
-			if c.negative {
-				framing = 1
-			}
-			st.add(s, key(nsStCueFraming, v*2+framing), 1, stBlkCue, trace, tn(trace, "cue×framing:", cueNames[b], suffix), i, i)
+			st.add(s, key(nsStCueFraming, v*4+c.framing()), 1, stBlkCue, trace, tn(trace, "cue×framing:", cueNames[b], suffix), i, i)
 		}
 		if bit == cueInfo && s.ask[s.sent[i]] {
 			v += 48
@@ -376,4 +373,44 @@ func tn(trace bool, parts ...string) string {
 		return ""
 	}
 	return strings.Join(parts, "")
+}
+
+// framing is the article's framing as a small number: 0 neutral, 1 negative, 2 positive.
+func (c *stanceContext) framing() uint64 {
+	switch {
+	case c.negative:
+		return 1
+	case c.positive:
+		return 2
+	}
+	return 0
+}
+
+// contradiction adds features for a comment word that turns a word of the article around: a
+// word the article uses, negated in the comment ("is not fair" against "fair"), or its opposite
+// by a negating prefix ("unfair" against "fair", "fair" against "unfair"). Each is crossed with
+// the article's framing.
+func (st *stanceModel) contradiction(s *stanceScratch, c *stanceContext, w string, i int, negated, trace bool) {
+	if s.stems[i] == 0 {
+		return
+	}
+	kind := uint64(0)
+	switch {
+	case s.shared[i] && negated:
+		kind = 1
+	case c.anti[s.stems[i]]:
+		kind = 2
+	default:
+		if rest, ok := unprefixed(w); ok {
+			if _, in := c.stems[stemKey(rest)]; in {
+				kind = 2
+			}
+		}
+	}
+	if kind == 0 {
+		return
+	}
+	name := [...]string{"", "negated", "opposite"}[kind]
+	st.add(s, key(nsStCue, 200+kind), 1, stBlkCue, trace, tn(trace, "turned:", name), i, i)
+	st.add(s, key(nsStCueFraming, 1000+kind*4+c.framing()), 1, stBlkCue, trace, tn(trace, "turned×framing:", name), i, i)
 }

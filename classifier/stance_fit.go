@@ -22,6 +22,10 @@ type softmaxProblem struct {
 	w, bias         []float64
 	lambda, temp    float64
 	maxIter, folded int
+	// allowed is, per source, the bit set of classes its rows are labeled with. A row's
+	// softmax runs over those classes only: a data set that never labels discuss says nothing
+	// against it, so it must not pull discuss down.
+	allowed []uint8
 	// balanced weighs each row by n / (k × rows of its class), so every class counts alike in
 	// the loss: the rarer classes (discuss) are the ones a macro-averaged measure and an editor
 	// care about.
@@ -58,6 +62,19 @@ func (p *softmaxProblem) finishRow(y, src, fold int) {
 }
 
 func (p *softmaxProblem) nParams() int { return (p.dim + 1 + p.nSrc) * p.k }
+
+// maskLogits sets the logits of the classes row r's source does not label to -Inf.
+func (p *softmaxProblem) maskLogits(r int, z []float64) {
+	if p.allowed == nil {
+		return
+	}
+	a := p.allowed[p.src[r]]
+	for c := range z {
+		if a&(1<<c) == 0 {
+			z[c] = math.Inf(-1)
+		}
+	}
+}
 
 // rowLogits writes row r's logits under parameters x into z.
 func (p *softmaxProblem) rowLogits(x []float64, r int, z []float64) {
@@ -103,6 +120,7 @@ func (p *softmaxProblem) fit(ctx context.Context, rows []int, lambda float64) ([
 		loss := 0.0
 		for _, r := range rows {
 			p.rowLogits(x, r, z)
+			p.maskLogits(r, z)
 			softmax(q, z)
 			wr := cw[p.y[r]]
 			loss -= wr * math.Log(max(q[p.y[r]], 1e-300))
@@ -160,6 +178,7 @@ func (p *softmaxProblem) selectLambda(ctx context.Context, lambdas []float64, fo
 				if fr == f {
 					oof[r] = make([]float64, p.k)
 					p.rowLogits(x, r, oof[r])
+					p.maskLogits(r, oof[r])
 				}
 			}
 			return nil

@@ -44,7 +44,10 @@ var stanceCues = func() map[string]uint16 {
 			backwards regressive reckless irresponsible outrageous unacceptable insane crazy silly
 			nonsensical bogus baloney hate hated dislike wrongheaded costly expensive bloated
 			shortsighted flop fiasco sham farce joke laughable weak lousy sad unfortunately sadly
-			regrettable alarming worrying troubling cynical illegal unconstitutional invalid`},
+			regrettable alarming worrying troubling cynical illegal unconstitutional invalid ban banned
+			banning bans abolish abolished abolishing prohibit prohibited prohibiting outlaw outlawed
+			scrap scrapped restrict restricted restricting forbid forbidden forbidding stop unsafe
+			unhealthy unfair dishonest immoral unethical`},
 		{cueHedge, `maybe perhaps possibly probably might unclear unsure uncertain depends depend wonder
 			wondering curious seems seem apparently hmm whether if unless suppose supposedly presumably
 			likely unlikely somewhat partly partially mixed complicated complex nuanced`},

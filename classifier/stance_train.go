@@ -139,6 +139,12 @@ func FitStance(ctx context.Context, base *Model, train []Example, cfg StanceConf
 	relFit := relP
 	// Stage two: agree / disagree / discuss, related rows.
 	twoP := &softmaxProblem{k: stanceK, dim: cfg.Buckets, nSrc: d.nSrc, balanced: true}
+	twoP.allowed = make([]uint8, d.nSrc)
+	for i, y := range d.y {
+		if y < stanceK {
+			twoP.allowed[d.src[i]] |= 1 << y
+		}
+	}
 	for i, y := range d.y {
 		if y < stanceK {
 			twoP.addSparse(d.idx[d.ptr[i]:d.ptr[i+1]], d.val[d.ptr[i]:d.ptr[i+1]], y, d.src[i], d.fold[i])

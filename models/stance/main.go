@@ -17,6 +17,8 @@
 //	                         with another claim's text, as unrelated (ARC's own unrelated pairs
 //	                         are made the same way), so that relatedness learns short claims too
 //	ibm_claim_stance         pro -> agree, con -> disagree; re-paired as perspectrum
+//	synthetic discuss        one row per six of perspectrum and IBM: a question about or a neutral
+//	                         report of the row's claim, from discussTemplates (written by us)
 //
 // Evaluation (-eval) maps classes as ../shared/bench does: SemEval-2016 favor / against / none
 // -> agree / disagree / discuss, RumourEval support / deny / query and comment -> agree /
@@ -35,10 +37,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tribune/tribune/classifier"
 	"github.com/tribune/tribune/models"
+	"github.com/tribune/tribune/moderation"
 )
 
 type row struct {
@@ -56,14 +60,28 @@ func main() {
 	arcDev := flag.Bool("arc-dev", false, "hold out a fifth of ARC's comments (by comment) and measure on them")
 	cross := flag.Bool("cross-framing", true, "cross comment words with the article's framing")
 	seed := flag.Int64("seed", 1, "seed of the fold assignment")
+	folds := flag.Int("folds", 5, "cross-validation folds, grouped by claim or article")
+	lambdas := flag.String("lambdas", "", "comma-separated L2 grid (default: classifier.StanceConfig's)")
 	flag.Parse()
-	if err := run(*data, *in, *out, *suite, *eval, *arcDev, *cross, *seed); err != nil {
+	cfg := classifier.StanceConfig{Seed: *seed, CrossFraming: *cross, Progress: os.Stderr, Folds: *folds,
+		Sources: []string{"arc_nyt_comments_stance/train", "perspectrum_stance/train", "ibm_claim_stance/train"}}
+	for _, f := range strings.Split(*lambdas, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			l, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "stance: -lambdas:", err)
+				os.Exit(2)
+			}
+			cfg.Lambdas = append(cfg.Lambdas, l)
+		}
+	}
+	if err := run(*data, *in, *out, *suite, *eval, *arcDev, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "stance:", err)
 		os.Exit(1)
 	}
 }
 
-func run(data, in, out, suite string, eval, arcDev, cross bool, seed int64) error {
+func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceConfig) error {
 	var base *classifier.Model
 	var err error
 	if in == "" {
@@ -78,8 +96,6 @@ func run(data, in, out, suite string, eval, arcDev, cross bool, seed int64) erro
 	if err != nil {
 		return err
 	}
-	cfg := classifier.StanceConfig{Seed: seed, CrossFraming: cross, Progress: os.Stderr,
-		Sources: []string{"arc_nyt_comments_stance/train", "perspectrum_stance/train", "ibm_claim_stance/train"}}
 	m, err := classifier.TrainStance(context.Background(), base, train, cfg)
 	if err != nil {
 		return err
@@ -143,6 +159,10 @@ func trainingRows(data string, arcDev bool) (train, dev []classifier.Example, er
 				return nil, nil, fmt.Errorf("%s: unknown label %q", set, r.Label)
 			}
 			train = append(train, classifier.Example{Text: r.Text, Context: r.Context, Label: l, Source: set})
+			if i%discussEvery == 0 {
+				train = append(train, classifier.Example{Text: discussRow(r.Context, i), Context: r.Context,
+					Label: "discuss", Source: set})
+			}
 			// Another claim of the same set, chosen deterministically.
 			other := claims[(i*7919+13)%len(claims)]
 			if other != r.Context {
@@ -152,6 +172,37 @@ func trainingRows(data string, arcDev bool) (train, dev []classifier.Example, er
 		}
 	}
 	return train, dev, nil
+}
+
+// discussEvery: one synthetic discuss row per this many rows of perspectrum and IBM.
+const discussEvery = 6
+
+// discussTemplates are written by us: a reader who asks about a claim, wants to know more, or
+// reports on it without taking a side. "%s" is the claim, its first letter lower-cased and its
+// final full stop removed. The two data sets label only agree and disagree, and ARC's discuss
+// comments are long, mostly off-hand remarks; without these rows no data would show what a
+// question or a neutral report looks like.
+var discussTemplates = []string{
+	"Is it really the case that %s?",
+	"What evidence is there that %s?",
+	"Who decided that %s, and on what basis?",
+	"How would it work in practice if %s?",
+	"Can someone explain what it would mean for ordinary people if %s?",
+	"Where can I read the full report on whether %s?",
+	"Are there any figures on this? I would like to know more before deciding whether %s.",
+	"Has any country tried this? It would help to know whether %s.",
+	"The debate on whether %s continues next week, when the committee meets again.",
+	"Both sides made their case at the hearing on whether %s; a decision is expected next month.",
+	"A survey published on Monday asked people whether %s, and opinion was split.",
+	"The article says that %s. The full text of the proposal has not been published yet.",
+}
+
+func discussRow(claim string, i int) string {
+	c := strings.TrimSuffix(strings.TrimSpace(claim), ".")
+	if c != "" && !strings.HasPrefix(c, "I ") {
+		c = strings.ToLower(c[:1]) + c[1:]
+	}
+	return fmt.Sprintf(discussTemplates[(i/discussEvery)%len(discussTemplates)], c)
 }
 
 // heldOut puts a fifth of ARC's distinct comments in the carved-out dev set.
@@ -260,12 +311,21 @@ func evaluate(m *classifier.Model, data, suite string, arcDev []classifier.Examp
 		gold := make([]string, len(s.rows))
 		pred := make([]string, len(s.rows))
 		var p classifier.Prediction
+		confident, right := 0, 0
 		for i, ex := range s.rows {
 			m.PredictInto(&p, ex.Text, ex.Context)
 			h := p.Heads[len(p.Heads)-1]
 			gold[i], pred[i] = ex.Label, s.mapPred(h.Probs)
+			if _, top := h.Top(); top >= moderation.StanceConfidence {
+				confident++
+				if gold[i] == pred[i] {
+					right++
+				}
+			}
 		}
 		fmt.Print(report(s.name, s.classes, gold, pred))
+		fmt.Printf("   confident (top stance >= %.2f): %d of %d, right %d (%.3f); unclear %d\n",
+			moderation.StanceConfidence, confident, len(gold), right, float64(right)/float64(max(confident, 1)), len(gold)-confident)
 	}
 	return nil
 }
