@@ -92,6 +92,8 @@ const (
 	relCosShort
 	relCoverShort
 	relTitleShared
+	relShortCommentShared
+	relShortCommentMaxIDF
 	numRel
 )
 
@@ -100,7 +102,7 @@ var relNames = [numRel]string{"cosine", "cosine_title", "cover_comment", "cover_
 	"comment_words=0-2", "comment_words=3-5", "comment_words=6-10", "comment_words=11-20",
 	"comment_words=21-40", "comment_words=41+", "none_shared_long", "entities_shared",
 	"entities_missing", "max_idf_shared", "sqrt_cosine", "short_article", "cosine_short",
-	"cover_short", "title_words_shared"}
+	"cover_short", "title_words_shared", "short_comment_shares", "short_comment_max_idf_shared"}
 
 // stanceContext is what the component keeps of one context (article or claim): cached, since
 // an article gets many comments.
@@ -112,6 +114,7 @@ type stanceContext struct {
 	mass     float64 // sum of idf over stems
 	tmass    float64
 	negative bool // the article's first line is framed negatively (a ban, a cut, a "not")
+	negated  bool // the article's first line holds a negation ("should not")
 	positive bool // the article's first line praises (good, fair, safe) more than it blames
 	// anti holds the stems of the context's words with a negating prefix taken off
 	// ("unfair" -> "fair"), so that a comment's "fair" is seen to contradict it.
@@ -216,8 +219,9 @@ func (st *stanceModel) buildContext(s *stanceScratch, context string) *stanceCon
 		h := hashString(w)
 		inTitle := int(s.enc.Words[i].Start) < first
 		if inTitle {
-			if isNegation(w) {
+			if isNegation(w) || w == "t" && i > 0 && s.enc.Norm(i-1) == "'" {
 				neg++
+				c.negated = true
 			}
 			if cue := stanceCues[w]; cue&cueNegative != 0 {
 				neg++

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -111,15 +112,17 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 		sq, dotAll, dotTitle, titleMass, maxIDF})
 
 	// Pass 2: words, bigrams and cues.
-	neg := 0
+	neg, negations := 0, 0
 	prev := ""
 	var prevHash uint64
 	first := true
 	for i := range nw {
 		w := enc.Norm(i)
 		if isPunct(w) {
+			// Punctuation ends a negation scope and a bigram, but stays the previous word for
+			// "n't", which the pre-tokenizer splits into "don", "'", "t".
 			neg = 0
-			prev, prevHash = "", 0
+			prev, prevHash = w, 0
 			first = true
 			continue
 		}
@@ -139,8 +142,8 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 			ns = nsStNeg
 		}
 		st.add(s, key(ns, h), 1, stBlkWords, trace, tn(trace, "word:", w), i, i)
-		if c.negative && st.hdr.CrossFraming {
-			st.add(s, key(nsStFramedWord, h), 1, stBlkWords, trace, tn(trace, "framed:", w), i, i)
+		if fr := c.framing(); fr != 0 && st.hdr.CrossFraming {
+			st.add(s, key(nsStFramedWord, h*4+fr), 1, stBlkWords, trace, tn(trace, "framed:", w), i, i)
 		}
 		if prevHash != 0 {
 			st.add(s, key(nsStBigram, prevHash*31+h), 1, stBlkWords, trace, tn(trace, "bigram:", prev, " ", w), i-1, i)
@@ -149,18 +152,35 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 		st.contradiction(s, c, w, i, negated, trace)
 		if isNegator(w, prev) {
 			neg = 3
+			negations++
 		}
 		prev, prevHash = w, h
 		first = false
 	}
+	asks := 0
 	for si, q := range s.ask {
 		if q {
+			asks++
 			st.add(s, key(nsStQuestion, 1), 1, stBlkCue, trace, "question", -1, -1)
 			if si == len(s.ask)-1 {
 				st.add(s, key(nsStQuestion, 2), 1, stBlkCue, trace, "question:last", -1, -1)
 			}
 		}
 	}
+	if asks > 0 && asks == len(s.ask) {
+		// Nothing but questions: a reader who asks rather than argues.
+		st.add(s, key(nsStQuestion, 3), 1, stBlkCue, trace, "question:only", -1, -1)
+	}
+	// Whether the comment and the article's first line negate: a "not" on one side only often
+	// marks the opposite position.
+	parity := uint64(0)
+	if negations > 0 {
+		parity = 1
+	}
+	if c.negated {
+		parity += 2
+	}
+	st.add(s, key(nsStCue, 300+parity), 1, stBlkCue, trace, tn(trace, "negation:", [...]string{"neither", "comment", "article", "both"}[parity]), -1, -1)
 	st.relBins(s, trace)
 	st.normalize(s)
 }
@@ -243,10 +263,17 @@ func (st *stanceModel) relMeasures(s *stanceScratch, c *stanceContext, r relStat
 		x[relCoverShort] = x[relCoverComment]
 	}
 	x[relTitleShared] = math.Log1p(float64(r.titleShared))
+	if r.uniq <= 10 && r.shared > 0 {
+		// A short comment has few words to share: one rare word in common says more there
+		// than in a long comment, where chance overlap is common.
+		x[relShortCommentShared] = 1
+		x[relShortCommentMaxIDF] = x[relMaxIDF]
+	}
 }
 
 // relBins adds binned relatedness to stage two: how closely a comment follows the article also
-// separates a discussion from a verdict.
+// separates a discussion from a verdict. (The comment's length is left out: the training sets
+// differ in length by source and class, which would teach length as stance.)
 func (st *stanceModel) relBins(s *stanceScratch, trace bool) {
 	cb := 0
 	switch c := s.x[relCos]; {
@@ -260,12 +287,8 @@ func (st *stanceModel) relBins(s *stanceScratch, trace bool) {
 	default:
 		cb = 4
 	}
-	st.add(s, key(nsStRel, uint64(cb)), 1, stBlkCue, trace, "related:cosine-bin", -1, -1)
-	for _, i := range []int{relLen0, relLen3, relLen6, relLen11, relLen21, relLen41} {
-		if s.x[i] > 0 {
-			st.add(s, key(nsStRel, uint64(100+i)), 1, stBlkCue, trace, tn(trace, "related:", relNames[i]), -1, -1)
-		}
-	}
+	names := [...]string{"0", "<0.05", "<0.1", "<0.2", ">=0.2"}
+	st.add(s, key(nsStRel, uint64(cb)), 1, stBlkCue, trace, tn(trace, "related:cosine", names[cb]), -1, -1)
 }
 
 // cues adds the stance cue features of word i.
@@ -284,27 +307,29 @@ func (st *stanceModel) cues(s *stanceScratch, c *stanceContext, w string, i int,
 		}
 		v := uint64(b)
 		suffix := ""
-		if bit == cuePositive || bit == cueNegative || bit == cueAgree {
+		name := cueNames[b]
+		if bit == cuePositive || bit == cueNegative || bit == cueAgree || bit == cueDisagree {
 			switch {
 			case negated:
 				// "not good" is disapproval and "not wrong" mild approval: a word of its own.
 				v += 16
 				suffix = "~negated"
-			case bit != cueNegative && s.insult[s.sent[i]]:
-				// Praise in a sentence that insults ("only an idiot would support it") derides.
-				v += 32
-				suffix = "~derided"
+			case (bit == cuePositive || bit == cueAgree) && s.insult[s.sent[i]]:
+				// Praise in a sentence that insults ("only an idiot would support it") derides:
+				// it counts as disapproval. No training set has enough such sentences to learn it.
+				v = uint64(bits.TrailingZeros16(cueNegative))
+				name, suffix = cueNames[v], "~derided"
 			}
 			if st.nearShared(s, i) {
-				st.add(s, key(nsStCueTopic, v), 1, stBlkCue, trace, tn(trace, "cue@topic:", cueNames[b], suffix), i, i)
+				st.add(s, key(nsStCueTopic, v), 1, stBlkCue, trace, tn(trace, "cue@topic:", name, suffix), i, i)
 			}
-			st.add(s, key(nsStCueFraming, v*4+c.framing()), 1, stBlkCue, trace, tn(trace, "cue×framing:", cueNames[b], suffix), i, i)
+			st.add(s, key(nsStCueFraming, v*4+c.framing()), 1, stBlkCue, trace, tn(trace, "cue×framing:", name, suffix), i, i)
 		}
 		if bit == cueInfo && s.ask[s.sent[i]] {
 			v += 48
 			suffix = "~asked"
 		}
-		st.add(s, key(nsStCue, v), 1, stBlkCue, trace, tn(trace, "cue:", cueNames[b], suffix), i, i)
+		st.add(s, key(nsStCue, v), 1, stBlkCue, trace, tn(trace, "cue:", name, suffix), i, i)
 	}
 }
 

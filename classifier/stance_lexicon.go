@@ -14,11 +14,12 @@ const (
 	cueAsk                         // words that open a question: why, how, does, anyone
 	cueInfo                        // requests for information: source, details, link, clarify
 	cueReport                      // neutral report: according, reported, announced, officials
-	cueAgree                       // explicit (dis)agreement verbs: agree, support, oppose
+	cueAgree                       // explicit agreement: agree, support, endorse
 	cueFirst                       // the reader speaks for themselves: i, my, we, our
+	cueDisagree                    // explicit disagreement: disagree, oppose, reject
 )
 
-var cueNames = [...]string{"positive", "negative", "hedge", "ask", "info", "report", "agree", "first"}
+var cueNames = [...]string{"positive", "negative", "hedge", "ask", "info", "report", "agree", "first", "disagree"}
 
 var stanceCues = func() map[string]uint16 {
 	lists := []struct {
@@ -61,8 +62,9 @@ var stanceCues = func() map[string]uint16 {
 			ministry council committee press conference released published today yesterday tomorrow
 			meanwhile separately plans planned scheduled expected estimated estimates`},
 		{cueAgree, `agree agrees agreed agreeing support supports supported supporting endorse endorses
-			back backs favor favour favors favours disagree disagrees disagreed oppose opposes opposed
-			opposing reject rejects rejected object objects against concur`},
+			favor favour favors favours concur applaud`},
+		{cueDisagree, `disagree disagrees disagreed oppose opposes opposed opposing reject rejects
+			rejected object objects against`},
 		{cueFirst, `i me my mine we us our ours myself ourselves`},
 	}
 	m := map[string]uint16{}

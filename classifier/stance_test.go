@@ -168,7 +168,7 @@ func TestStanceLeavesToneOut(t *testing.T) {
 			t.Errorf("stance feature %q reads an insult", sp.name)
 		}
 	}
-	if !slices.Contains(names, "cue:agree~derided") {
+	if !slices.Contains(names, "cue:negative~derided") {
 		t.Errorf("features %v: praise in an insulting sentence should count as derided", names)
 	}
 }

@@ -39,6 +39,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/tribune/tribune/classifier"
 	"github.com/tribune/tribune/models"
@@ -61,6 +62,7 @@ func main() {
 	cross := flag.Bool("cross-framing", true, "cross comment words with the article's framing")
 	seed := flag.Int64("seed", 1, "seed of the fold assignment")
 	folds := flag.Int("folds", 5, "cross-validation folds, grouped by claim or article")
+	misses := flag.Bool("misses", false, "with -eval, print the suite's misses with the features that decided them")
 	lambdas := flag.String("lambdas", "", "comma-separated L2 grid (default: classifier.StanceConfig's)")
 	flag.Parse()
 	cfg := classifier.StanceConfig{Seed: *seed, CrossFraming: *cross, Progress: os.Stderr, Folds: *folds,
@@ -75,6 +77,7 @@ func main() {
 			cfg.Lambdas = append(cfg.Lambdas, l)
 		}
 	}
+	showMisses = *misses
 	if err := run(*data, *in, *out, *suite, *eval, *arcDev, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "stance:", err)
 		os.Exit(1)
@@ -124,6 +127,9 @@ func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceCo
 	}
 	return nil
 }
+
+// showMisses prints the suite's misses with their explanations.
+var showMisses bool
 
 var stanceMap = map[string]string{"support": "agree", "undermine": "disagree", "pro": "agree", "con": "disagree",
 	"agree": "agree", "disagree": "disagree", "discuss": "discuss", "unrelated": "unrelated"}
@@ -178,23 +184,28 @@ func trainingRows(data string, arcDev bool) (train, dev []classifier.Example, er
 const discussEvery = 6
 
 // discussTemplates are written by us: a reader who asks about a claim, wants to know more, or
-// reports on it without taking a side. "%s" is the claim, its first letter lower-cased and its
-// final full stop removed. The two data sets label only agree and disagree, and ARC's discuss
-// comments are long, mostly off-hand remarks; without these rows no data would show what a
-// question or a neutral report looks like.
+// reports on it without taking a side. "%[1]s" is the claim, its first letter lower-cased and
+// its final full stop removed; "%[2]s" is the claim's longest word, for the short questions
+// that name the subject rather than restate the claim. The two data sets label only agree and
+// disagree, and ARC's discuss comments are long, mostly off-hand remarks; without these rows no
+// data would show what a question or a neutral report looks like.
 var discussTemplates = []string{
-	"Is it really the case that %s?",
-	"What evidence is there that %s?",
-	"Who decided that %s, and on what basis?",
-	"How would it work in practice if %s?",
-	"Can someone explain what it would mean for ordinary people if %s?",
-	"Where can I read the full report on whether %s?",
-	"Are there any figures on this? I would like to know more before deciding whether %s.",
-	"Has any country tried this? It would help to know whether %s.",
-	"The debate on whether %s continues next week, when the committee meets again.",
-	"Both sides made their case at the hearing on whether %s; a decision is expected next month.",
-	"A survey published on Monday asked people whether %s, and opinion was split.",
-	"The article says that %s. The full text of the proposal has not been published yet.",
+	"Is it really the case that %[1]s?",
+	"What evidence is there that %[1]s?",
+	"Who decided that %[1]s, and on what basis?",
+	"How would it work in practice if %[1]s?",
+	"Can someone explain what it would mean for ordinary people if %[1]s?",
+	"Are there any figures on this? I would like to know more before deciding whether %[1]s.",
+	"The debate on whether %[1]s continues next week, when the committee meets again.",
+	"A survey published on Monday asked people whether %[1]s, and opinion was split.",
+	"What exactly counts as %[2]s here?",
+	"Is there a link to the original study on %[2]s?",
+	"How much would the %[2]s part cost, and who pays for it?",
+	"When do we get the details about %[2]s?",
+	"Which countries already have rules on %[2]s?",
+	"Does this also cover %[2]s in smaller towns?",
+	"The hearing on %[2]s lasted four hours and heard from twelve speakers.",
+	"Figures on %[2]s are expected to be released at the end of the month.",
 }
 
 func discussRow(claim string, i int) string {
@@ -202,7 +213,13 @@ func discussRow(claim string, i int) string {
 	if c != "" && !strings.HasPrefix(c, "I ") {
 		c = strings.ToLower(c[:1]) + c[1:]
 	}
-	return fmt.Sprintf(discussTemplates[(i/discussEvery)%len(discussTemplates)], c)
+	long := ""
+	for _, w := range strings.FieldsFunc(c, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) > len(long) {
+			long = w
+		}
+	}
+	return fmt.Sprintf(discussTemplates[(i/discussEvery)%len(discussTemplates)], c, strings.ToLower(long))
 }
 
 // heldOut puts a fifth of ARC's distinct comments in the carved-out dev set.
@@ -320,6 +337,19 @@ func evaluate(m *classifier.Model, data, suite string, arcDev []classifier.Examp
 				confident++
 				if gold[i] == pred[i] {
 					right++
+				}
+			}
+		}
+		if showMisses && strings.HasPrefix(s.name, "our stance suite") {
+			for i, ex := range s.rows {
+				if gold[i] == pred[i] {
+					continue
+				}
+				e := m.Explain(ex.Text, ex.Context, 6)
+				h := e.Heads[len(e.Heads)-1]
+				fmt.Printf("MISS want %s got %s %.2f: %q\n", gold[i], pred[i], h.Probs, ex.Text)
+				for _, c := range h.Explanation {
+					fmt.Printf("      %+.3f %s\n", c.Weight, c.Feature)
 				}
 			}
 		}
