@@ -40,6 +40,11 @@ type StanceInfo struct {
 	// calibration folded in: P(unrelated) = σ(RelBias + Σ Rel·x).
 	Rel     []float64 `json:"rel"`
 	RelBias float64   `json:"rel_bias"`
+	// RefUnrelated is the mean P(unrelated) the relatedness stage gave its training rows before
+	// any prior was set; UnrelatedPrior, when set, is the share of off-topic comments the served
+	// relatedness assumes instead (StanceConfig.UnrelatedPrior).
+	RefUnrelated   float64 `json:"ref_unrelated"`
+	UnrelatedPrior float64 `json:"unrelated_prior,omitempty"`
 	// Bias is the stage-two intercept of agree, disagree and discuss.
 	Bias []float64 `json:"bias"`
 	// Buckets is the number of hashed stage-two feature rows (a power of two).

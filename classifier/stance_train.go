@@ -29,6 +29,11 @@ type StanceConfig struct {
 	CrossFraming bool
 	// MaxIter bounds L-BFGS iterations per fit (default 100).
 	MaxIter int
+	// UnrelatedPrior, when in (0, 1), is the share of off-topic comments the served relatedness
+	// is set for: P(unrelated) is moved from the training rows' mean (StanceInfo.RefUnrelated,
+	// which the synthetic pairings of the training sets make high) to this prior by Bayes'
+	// rule, as the policy moves tone scores to a site's priors.
+	UnrelatedPrior float64
 	// Sources is recorded in the component's info.
 	Sources []string
 	// Progress, if set, receives one line per step.
@@ -170,6 +175,11 @@ func FitStance(ctx context.Context, base *Model, train []Example, cfg StanceConf
 			st.w[j*stanceK+c] = floatToHalf(float32(a * twoFit.w[j*stanceK+c]))
 		}
 	}
+	st.hdr.RefUnrelated = meanUnrelated(st, d)
+	if p := cfg.UnrelatedPrior; p > 0 && p < 1 {
+		st.hdr.RelBias += logit(p) - logit(st.hdr.RefUnrelated)
+		st.hdr.UnrelatedPrior = p
+	}
 	st.hdr.Settings["folds"] = strconv.Itoa(cfg.Folds) + " grouped by context"
 	st.hdr.Settings["seed"] = strconv.FormatInt(cfg.Seed, 10)
 	st.hdr.Settings["l2.relatedness"] = strconv.FormatFloat(relFit.lambda, 'g', -1, 64)
@@ -287,3 +297,16 @@ func stanceB2i(b bool) int {
 	}
 	return 0
 }
+
+// meanUnrelated is the mean served P(unrelated) over the training rows.
+func meanUnrelated(st *stanceModel, d *stanceRows) float64 {
+	sum := 0.0
+	s := &stanceScratch{}
+	for i := range d.rel {
+		s.x = d.rel[i]
+		sum += st.relatedness(s)
+	}
+	return sum / float64(len(d.rel))
+}
+
+func logit(p float64) float64 { return math.Log(p / (1 - p)) }
