@@ -112,11 +112,6 @@ func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceCo
 	for _, hm := range m.Stance().Info().CV {
 		fmt.Printf("CV (grouped by claim) %s", hm.String())
 	}
-	if eval {
-		if err := evaluate(m, data, suite, dev); err != nil {
-			return err
-		}
-	}
 	if out != "" {
 		f, err := os.Create(out)
 		if err != nil {
@@ -130,6 +125,9 @@ func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceCo
 			return err
 		}
 		fmt.Printf("wrote %s (%s)\n", out, m.Version())
+	}
+	if eval {
+		return evaluate(m, data, suite, dev)
 	}
 	return nil
 }
