@@ -48,7 +48,9 @@ var stanceCues = func() map[string]uint16 {
 			regrettable alarming worrying troubling cynical illegal unconstitutional invalid ban banned
 			banning bans abolish abolished abolishing prohibit prohibited prohibiting outlaw outlawed
 			scrap scrapped restrict restricted restricting forbid forbidden forbidding stop unsafe
-			unhealthy unfair dishonest immoral unethical`},
+			unhealthy unfair dishonest immoral unethical complacent complacency freeloading freeloader
+			freeloaders freeload pretend pretended pretending pretends toothless inaction hollow
+			excuses empty broken neglect neglected`},
 		{cueHedge, `maybe perhaps possibly probably might unclear unsure uncertain depends depend wonder
 			wondering curious seems seem apparently hmm whether if unless suppose supposedly presumably
 			likely unlikely somewhat partly partially mixed complicated complex nuanced`},

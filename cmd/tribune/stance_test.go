@@ -150,16 +150,22 @@ func TestStanceSuite(t *testing.T) {
 		if code := call(t, http.MethodPost, base+"/api/v1/comments", key, string(body), &got); code != http.StatusCreated {
 			t.Fatalf("POST comment %q: %d", c.Text, code)
 		}
-		pred := slices.Index(classes, got.Scores.StanceLabel)
-		if pred < 0 {
-			t.Fatalf("comment %q: stance label %q, want one of %v", c.Text, got.Scores.StanceLabel, classes)
-		}
-		conf[slices.Index(classes, c.Label)][pred]++
 		scores := moderation.Scores{Stance: map[moderation.Stance]float64{}}
 		for k, p := range got.Scores.Stance {
 			scores.Stance[moderation.Stance(k)] = p
 		}
+		// The suite measures the most probable stance; the API's label is that stance or, where
+		// the service reports abstentions, "unclear".
+		top, _ := scores.TopStance()
 		label, _ := scores.StanceLabel()
+		if l := got.Scores.StanceLabel; l != string(top) && l != string(label) {
+			t.Errorf("comment %q: stance label %q, want %q or %q", c.Text, l, top, label)
+		}
+		pred := slices.Index(classes, string(top))
+		if pred < 0 {
+			t.Fatalf("comment %q: stance scores %v name no stance", c.Text, got.Scores.Stance)
+		}
+		conf[slices.Index(classes, c.Label)][pred]++
 		right := classes[pred] == c.Label
 		if label == moderation.Unclear {
 			unclear++
