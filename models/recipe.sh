@@ -30,4 +30,4 @@ go run ./models/recipe -data "$DATA" -out "$WORK"
   --seed 1 --out "$OUT"
 # Stance: its own component, trained on the stance rows alone and written into the model in place
 # of the stance head trained above; the tone heads stay exactly as trained (models/stance/main.go).
-go run ./models/stance -data "$DATA" -model "$OUT" -out "$OUT"
+go run ./models/stance -data "$DATA" -model "$OUT" -out "$OUT" -lambdas 1e-4
