@@ -317,8 +317,8 @@ func (s *Service) Comments(ctx context.Context, f CommentFilter) (CommentPage, e
 	if f.Status != "" && !f.Status.Valid() {
 		return CommentPage{}, invalid("status", "must be one of approve, hold, reject")
 	}
-	if f.Stance != "" && !f.Stance.Valid() {
-		return CommentPage{}, invalid("stance", "must be one of agree, disagree, discuss, unrelated")
+	if f.Stance != "" && !f.Stance.ValidFilter() {
+		return CommentPage{}, invalid("stance", "must be one of agree, disagree, discuss, unrelated, unclear")
 	}
 	if f.After < 0 {
 		return CommentPage{}, invalid("cursor", "must not be negative")

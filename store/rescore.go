@@ -337,7 +337,7 @@ func encodeResult(res moderation.RescoreResult, buf []byte) (rescoreRow, []byte,
 	r := rescoreRow{id: res.ID, decided: res.Decided, changed: res.Changed,
 		version: res.Assessment.ModelVersion, verdict: string(res.Verdict), priority: res.Priority,
 		detail: reasonCodes(res.Reasons), language: res.Assessment.Language}
-	top, _ := res.Assessment.Scores.TopStance()
+	top, _ := res.Assessment.Scores.StanceLabel()
 	r.topSide = string(top)
 	var err error
 	if buf, err = jsonx.AppendFloatMap(buf[:0], res.Assessment.Scores.Tone); err != nil {
