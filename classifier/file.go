@@ -55,6 +55,11 @@ type header struct {
 	Bias  []float32 `json:"bias"`
 	Keys  int       `json:"keys"`
 	Info  ModelInfo `json:"info"`
+	// Stance, when present, describes the stance component written after the weights
+	// (stance_file.go).
+	Stance *StanceInfo `json:"stance,omitempty"`
+	// stanceBody is the component's binary part, for encode.
+	stanceBody []byte
 }
 
 // Load reads a model file. It returns an error, never panics, on a corrupt or truncated file.
@@ -168,6 +173,12 @@ func parse(raw []byte) (*Model, error) {
 			row[c] = h
 		}
 	}
+	var st *stanceModel
+	if h.Stance != nil {
+		if st, err = readStance(br, h.Stance, budget); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := br.ReadByte(); err != io.EOF {
 		return nil, errors.New("model body: trailing data")
 	}
@@ -176,6 +187,11 @@ func parse(raw []byte) (*Model, error) {
 	m.feat = featurizer{tok: tok.WithFold(h.Info.Features.Fold), cfg: h.Info.Features}
 	if err := checkFeatures(&m.feat.cfg); err != nil {
 		return nil, err
+	}
+	if st != nil {
+		if err := m.attachStance(st); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }
@@ -373,6 +389,7 @@ func encode(w io.Writer, h header, vocab []string, t table) error {
 			bw.Write(buf[:2])
 		}
 	}
+	bw.Write(h.stanceBody)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("encode model: %w", err)
 	}

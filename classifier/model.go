@@ -70,8 +70,10 @@ type Model struct {
 	stride  int      // uint16s per entry
 	mask    uint32
 	feat    featurizer
-	context bool // any head uses the context
+	context bool // any table head uses the context
 	pool    sync.Pool
+	// stance is the stance component (stance.go), the last head, when the model has one.
+	stance *stanceModel
 }
 
 // Prediction holds one comment's scores for every head of a model.
@@ -158,6 +160,9 @@ func (m *Model) PredictInto(p *Prediction, text, context string) {
 	s := m.getScratch()
 	m.featurize(s, text, context, false)
 	m.worstSentence(s, text)
+	if m.stance != nil {
+		m.stanceLogits(s, text, context)
+	}
 	m.fill(p, s.logits)
 	m.setSpans(p, s, len(text))
 	m.pool.Put(s)
@@ -235,7 +240,7 @@ func (m *Model) getScratch() *scratch {
 	if s, ok := m.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{logits: make([]float64, m.k)}
+	return &scratch{logits: make([]float64, m.outputs())}
 }
 
 // featurize computes features and the logits of every output column into s.
@@ -387,6 +392,9 @@ func (m *Model) Explain(text, context string, topK int) Prediction {
 	defer m.pool.Put(s)
 	m.featurize(s, text, context, false)
 	m.worstSentence(s, text)
+	if m.stance != nil {
+		m.stanceLogits(s, text, context)
+	}
 	var p Prediction
 	m.fill(&p, s.logits)
 	m.setSpans(&p, s, len(text))
@@ -405,6 +413,9 @@ func (m *Model) Explain(text, context string, topK int) Prediction {
 		m.feat.featurize(s, text[r[0]:r[1]], "", false, true)
 		m.explainHeads(&p, s, win, w, r[0], topK)
 	}
+	if m.stance != nil {
+		m.explainStance(&p, text, context, topK)
+	}
 	return p
 }
 
@@ -412,7 +423,7 @@ func (m *Model) Explain(text, context string, topK int) Prediction {
 // the whole comment) from the traced features in s, shifting their offsets by shift bytes.
 func (m *Model) explainHeads(p *Prediction, s *scratch, win []int, sent, shift, topK int) {
 	for i := range m.heads {
-		if win[i] != sent {
+		if win[i] != sent || m.isStance(i) {
 			continue
 		}
 		h := &m.heads[i]
@@ -511,7 +522,8 @@ func indexOf(xs []string, x string) int {
 // for measuring the choice; the copy shares m's weights and reports m's version.
 func (m *Model) WithSentenceMargin(margin float64) *Model {
 	c := &Model{version: m.version, raw: m.raw, info: m.info, heads: m.heads, col: m.col, k: m.k,
-		bias: m.bias, tab: m.tab, stride: m.stride, mask: m.mask, feat: m.feat, context: m.context}
+		bias: m.bias, tab: m.tab, stride: m.stride, mask: m.mask, feat: m.feat, context: m.context,
+		stance: m.stance}
 	c.info.Features.Sentences = margin >= 0
 	c.info.Features.SentenceMargin = max(margin, 0)
 	return c

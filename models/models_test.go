@@ -2,12 +2,13 @@ package models_test
 
 import (
 	"encoding/json"
-	"errors"
 	"io/fs"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tribune/tribune/internal/shareddata"
 
 	"github.com/tribune/tribune/classifier"
 	"github.com/tribune/tribune/models"
@@ -50,17 +51,11 @@ func TestDefaultModel(t *testing.T) {
 	}
 }
 
-// seedPath is the seed case in the shared folder beside the repository.
-const seedPath = "../../shared/seed/seed.json"
-
 // TestSeedComment scores the seed comment (a sharp, civil criticism of NATO) against its article
 // with the default model: every tone head must be low and the stance "disagree". Nothing in the
 // model or its training data was added for this case.
 func TestSeedComment(t *testing.T) {
-	raw, err := os.ReadFile(seedPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("seed case %s not present (it lives outside the repository)", seedPath)
-	}
+	raw, err := os.ReadFile(shareddata.Path(t, "seed/seed.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,16 +3,13 @@ package models_test
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"testing"
 
+	"github.com/tribune/tribune/internal/shareddata"
+
 	"github.com/tribune/tribune/classifier"
 )
-
-// dataDir is the shared data folder beside the repository.
-const dataDir = "../../shared/data/"
 
 // realComments reads the distinct comment texts of the kaggle and civil comments sets from the
 // shared data folder at run time (nothing from it is committed), skipping when it is absent.
@@ -24,10 +21,7 @@ func realComments(b *testing.B) []string {
 		"kaggle_insults_social_commentary/train.jsonl", "kaggle_insults_social_commentary/dev.jsonl",
 		"civil_comments_toxic_span_types/train.jsonl", "civil_comments_toxic_span_types/dev.jsonl",
 	} {
-		f, err := os.Open(dataDir + name)
-		if errors.Is(err, fs.ErrNotExist) {
-			b.Skipf("shared data %s not present", dataDir+name)
-		}
+		f, err := os.Open(shareddata.Path(b, "data/"+name))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -158,9 +158,10 @@ func (c Comment) Status() Verdict {
 	return c.MachineVerdict
 }
 
-// Stance is the comment's most probable stance.
+// Stance is the comment's decided stance: its most probable stance, or Unclear when the
+// classifier is not confident of any (Scores.StanceLabel).
 func (c Comment) Stance() Stance {
-	s, _ := c.Assessment.Scores.TopStance()
+	s, _ := c.Assessment.Scores.StanceLabel()
 	return s
 }
 

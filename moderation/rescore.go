@@ -31,6 +31,9 @@ type RescoreItem struct {
 	Reasons []Reason
 	// Decision is the latest human decision's verdict, "" while no human has decided.
 	Decision Verdict
+	// Standing is the author standing the current verdict was given under (StandingOf its
+	// reasons), "" for none: a rescore judges the comment under the same one.
+	Standing AuthorStatus
 }
 
 // RescoreResult is the new assessment of one comment. Verdict, Reasons and Priority replace
@@ -363,6 +366,7 @@ func (r *Rescorer) rescoreOne(it RescoreItem, a *Article) (RescoreResult, error)
 	}
 	as = r.Policy.Adjust(as)
 	verdict, reasons := r.Policy.JudgeStored(it.Text, as, a.Mode, it.Reasons)
+	verdict, reasons = r.Policy.reapplyStanding(it.Text, as, StoredMode(a.Mode, it.Reasons), it.Standing, verdict, reasons)
 	if ok && (verdict != Approve || verdict != it.MachineVerdict) {
 		// Worth explaining: a moderator will see it, or the report lists why it changed.
 		full, err := r.Classifier.Assess(it.Text, context)

@@ -126,6 +126,7 @@ const (
 	AuditReleased  AuditAction = "released"
 	AuditDecided   AuditAction = "decided"
 	AuditOverride  AuditAction = "overridden" // a decision replaced an earlier human decision
+	AuditReported  AuditAction = "reported"   // a reader reported the comment
 )
 
 // AuditEntry is one append-only row of the audit log.

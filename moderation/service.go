@@ -200,6 +200,11 @@ func (s *Service) Submit(ctx context.Context, scope string, sub Submission) (Com
 	pol := s.Policy()
 	a = pol.Adjust(a)
 	verdict, reasons := pol.Evaluate(sub.Text, a, article.Mode)
+	standing, err := s.store.Standing(ctx, AuthorKey(SiteOf(article.ID), sub.Author.ID))
+	if err != nil {
+		return Comment{}, false, fmt.Errorf("submit: %w", err)
+	}
+	verdict, reasons = pol.ApplyStanding(sub.Text, a, article.Mode, standing, s.now(), verdict, reasons)
 	c := Comment{
 		ArticleID:      article.ID,
 		Author:         sub.Author,
@@ -312,8 +317,8 @@ func (s *Service) Comments(ctx context.Context, f CommentFilter) (CommentPage, e
 	if f.Status != "" && !f.Status.Valid() {
 		return CommentPage{}, invalid("status", "must be one of approve, hold, reject")
 	}
-	if f.Stance != "" && !f.Stance.Valid() {
-		return CommentPage{}, invalid("stance", "must be one of agree, disagree, discuss, unrelated")
+	if f.Stance != "" && !f.Stance.ValidFilter() {
+		return CommentPage{}, invalid("stance", "must be one of agree, disagree, discuss, unrelated, unclear")
 	}
 	if f.After < 0 {
 		return CommentPage{}, invalid("cursor", "must not be negative")

@@ -124,4 +124,9 @@ type Store interface {
 	PolicyStore
 	SiteStore
 	LoginLimitStore
+	ReportStore
+	AuthorStore
+	QueueStore
+	SearchStore
+	UndoStore
 }

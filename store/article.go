@@ -116,6 +116,7 @@ func (db *DB) stats(ctx context.Context, a moderation.Article) (moderation.Artic
 	for _, s := range moderation.Stances {
 		st.ByStance[s] = 0
 	}
+	st.ByStance[moderation.Unclear] = 0
 	rows, err := db.read.QueryContext(ctx,
 		`SELECT status, stance, undecided, n FROM article_counts WHERE article_id = ? AND n > 0`, a.ID)
 	if err != nil {

@@ -82,7 +82,7 @@ func TestArticleStatsAndList(t *testing.T) {
 		Article:   st.Article,
 		Total:     5,
 		ByStatus:  map[moderation.Verdict]int{moderation.Approve: 3, moderation.Hold: 1, moderation.Reject: 1},
-		ByStance:  map[moderation.Stance]int{moderation.Agree: 0, moderation.Disagree: 4, moderation.Discuss: 0, moderation.Unrelated: 0},
+		ByStance:  map[moderation.Stance]int{moderation.Agree: 0, moderation.Disagree: 4, moderation.Discuss: 0, moderation.Unrelated: 0, moderation.Unclear: 0},
 		Undecided: 1,
 	}
 	if diff := cmp.Diff(want, st); diff != "" {

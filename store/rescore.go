@@ -45,11 +45,13 @@ func (db *DB) CountRescore(ctx context.Context, f moderation.RescoreFilter, afte
 }
 
 // RescoreBatch returns up to limit comments that f selects with ID > after, in ID order,
-// without their reasons: the rescorer asks for those (Reasons) where it needs them.
+// without their reasons: the rescorer asks for those (Reasons) where it needs them. The
+// reasons of the few comments judged under an author's standing are read for their Standing.
 func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, after int64, limit int) ([]moderation.RescoreItem, error) {
 	where, args := rescoreWhere(f, after)
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.article_id, c.text, c.model_version,
-		c.machine_verdict, coalesce(d.verdict, '')
+		c.machine_verdict, coalesce(d.verdict, ''),
+		CASE WHEN instr(c.reasons, '"author.') > 0 THEN c.reasons ELSE '' END
 		FROM comments c LEFT JOIN decisions d ON d.id = c.decision_id`+where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read comments to rescore: %w", err)
@@ -58,9 +60,16 @@ func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, afte
 	out := make([]moderation.RescoreItem, 0, limit)
 	for rows.Next() {
 		var it moderation.RescoreItem
-		var verdict, decision string
-		if err := rows.Scan(&it.ID, &it.ArticleID, &it.Text, &it.ModelVersion, &verdict, &decision); err != nil {
+		var verdict, decision, reasons string
+		if err := rows.Scan(&it.ID, &it.ArticleID, &it.Text, &it.ModelVersion, &verdict, &decision, &reasons); err != nil {
 			return nil, fmt.Errorf("read comments to rescore: %w", err)
+		}
+		if reasons != "" {
+			rs, err := decodeReasons(reasons)
+			if err != nil {
+				return nil, fmt.Errorf("read comments to rescore: %w", err)
+			}
+			it.Standing = moderation.StandingOf(rs)
 		}
 		it.MachineVerdict, it.Decision = moderation.Verdict(verdict), moderation.Verdict(decision)
 		out = append(out, it)
@@ -328,7 +337,7 @@ func encodeResult(res moderation.RescoreResult, buf []byte) (rescoreRow, []byte,
 	r := rescoreRow{id: res.ID, decided: res.Decided, changed: res.Changed,
 		version: res.Assessment.ModelVersion, verdict: string(res.Verdict), priority: res.Priority,
 		detail: reasonCodes(res.Reasons), language: res.Assessment.Language}
-	top, _ := res.Assessment.Scores.TopStance()
+	top, _ := res.Assessment.Scores.StanceLabel()
 	r.topSide = string(top)
 	var err error
 	if buf, err = jsonx.AppendFloatMap(buf[:0], res.Assessment.Scores.Tone); err != nil {

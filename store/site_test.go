@@ -6,7 +6,6 @@ import (
 	"errors"
 	"path/filepath"
 	"testing"
-	"testing/fstest"
 
 	"github.com/tribune/tribune/moderation"
 )
@@ -18,16 +17,7 @@ import (
 func TestUpgradeToSites(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	shipped, err := readMigrations(migrationFS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := fstest.MapFS{}
-	for _, m := range shipped {
-		if m.version < 6 {
-			before[m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
-		}
-	}
+	before := migrationsBefore(t, 6)
 	path := filepath.Join(t.TempDir(), "old.db")
 	old, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {

@@ -122,7 +122,7 @@ func (r *commentInsert) prepare(nc moderation.NewComment, now time.Time) error {
 	if r.expl, err = encodeExplanation(c.Assessment.Explanation); err != nil {
 		return err
 	}
-	r.top, _ = c.Assessment.Scores.TopStance()
+	r.top, _ = c.Assessment.Scores.StanceLabel()
 	r.c, r.scope, r.key, r.now = c, nc.Scope, nc.IdempotencyKey, now
 	r.created, r.detail = formatTime(c.CreatedAt), reasonCodes(c.Reasons)
 	return nil

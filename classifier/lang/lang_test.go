@@ -3,13 +3,12 @@ package lang
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/tribune/tribune/internal/shareddata"
 
 	"github.com/tribune/tribune/fixtures"
 )
@@ -111,13 +110,9 @@ func TestEnglishFixturesNeverForeign(t *testing.T) {
 }
 
 // TestSharedEnglishCorpus measures how often English reader comments from ../shared/data are
-// called foreign; it skips when that folder is absent.
+// called foreign; it skips when that folder is absent (and fails in CI).
 func TestSharedEnglishCorpus(t *testing.T) {
-	path := filepath.Join("..", "..", "..", "shared", "data", "ucc_unhealthy_comments", "dev.jsonl")
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s not found: the shared data folder is not present", path)
-	}
+	b, err := os.ReadFile(shareddata.Path(t, "data/ucc_unhealthy_comments/dev.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package wordpiece
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,19 +10,16 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/tribune/tribune/internal/shareddata"
 )
 
-// dataDir holds the shared labelled data sets, which are not part of the
-// repository; tests that need them skip when it is absent.
-const dataDir = "../../../shared/data"
-
 // readDataTexts returns the text of every row of every train.jsonl and
-// dev.jsonl under dataDir, or skips the test when the folder is absent.
+// dev.jsonl under the shared data folder, or skips the test when the folder is absent (and
+// fails in CI).
 func readDataTexts(t testing.TB) []string {
 	t.Helper()
-	if _, err := os.Stat(dataDir); errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("skipping: data folder %s is absent (it is not part of the repository)", dataDir)
-	}
+	dataDir := shareddata.Path(t, "data")
 	var files []string
 	for _, name := range []string{"train.jsonl", "dev.jsonl"} {
 		m, err := filepath.Glob(filepath.Join(dataDir, "*", name))

@@ -42,8 +42,8 @@ func CheckTarget(ctx context.Context, db *store.DB, path string) error {
 
 // Report is what Load did.
 type Report struct {
-	Stored, Existing, Decided int
-	Admin, Password           string
+	Stored, Existing, Decided, Reported int
+	Admin, Password                     string
 }
 
 // Load loads the demo data set (fixtures/demo*) into the database: its articles, its
@@ -101,6 +101,13 @@ func Load(ctx context.Context, svc *moderation.Service, db *store.DB, w io.Write
 			continue
 		}
 		rep.Stored++
+		// Readers report a few comments: the "Reported" queue has something to show.
+		if i%23 == 0 {
+			if err := report(ctx, svc, c.ID, i); err != nil {
+				return rep, err
+			}
+			rep.Reported++
+		}
 		// Leave recent comments and every third older one waiting in the queue.
 		if c.Status() != moderation.Hold || dc.Age < 6*time.Hour || i%3 == 0 {
 			continue
@@ -115,10 +122,23 @@ func Load(ctx context.Context, svc *moderation.Service, db *store.DB, w io.Write
 		}
 		rep.Decided++
 	}
-	fmt.Fprintf(w, "tribune: demo data: %d comments stored, %d already there, %d decided by %s\n",
-		rep.Stored, rep.Existing, rep.Decided, Moderator)
+	fmt.Fprintf(w, "tribune: demo data: %d comments stored, %d already there, %d decided by %s, %d reported by readers\n",
+		rep.Stored, rep.Existing, rep.Decided, Moderator, rep.Reported)
 	fmt.Fprintf(w, "tribune: demo dashboard login: name %s, password %s\n", rep.Admin, rep.Password)
 	return rep, nil
+}
+
+// report files a reader's report of a demo comment, as a site backend would.
+func report(ctx context.Context, svc *moderation.Service, commentID int64, i int) error {
+	reasons := moderation.ReportReasons
+	in := moderation.ReportInput{ReporterID: fmt.Sprintf("demo-reader-%d", i%7), Reason: reasons[i%len(reasons)]}
+	if in.Reason == moderation.ReportOther {
+		in.Note = "This does not belong here."
+	}
+	if _, _, err := svc.ReportComment(ctx, moderation.DefaultSiteID, commentID, in); err != nil {
+		return fmt.Errorf("demo: report comment %d: %w", commentID, err)
+	}
+	return nil
 }
 
 // ensureModerator creates a moderator, or sets the password of an existing one.

@@ -26,6 +26,10 @@ func TestLoadDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Reports of comments the demo's moderator decided later are closed.
+	if n, err := svc.ReportedCount(ctx, nil); err != nil || n == 0 || n > rep.Reported {
+		t.Errorf("comments with open reports = %d, %v; want some of the %d reported", n, err, rep.Reported)
+	}
 	if rep.Stored < 200 || rep.Decided == 0 {
 		t.Errorf("first load = %+v, want a few hundred comments and some decisions", rep)
 	}

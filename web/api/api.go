@@ -37,6 +37,7 @@ func (s *Handler) Register(e *gin.Engine) {
 	site.GET("/articles/:id/comments", s.listComments)
 	site.POST("/comments", s.postComment)
 	site.GET("/comments/:id", s.getComment)
+	site.POST("/comments/:id/reports", s.postReport)
 	site.GET("/changes", s.changes)
 	api.POST("/score", s.requireAPIKey(moderation.ScopeScore), s.score)
 

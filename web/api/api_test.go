@@ -55,7 +55,7 @@ func TestArticles(t *testing.T) {
 	want.Mode = "auto"
 	want.Counts = &countsResponse{Total: 2, Undecided: 1,
 		Status: map[string]int{"approve": 1, "hold": 1, "reject": 0},
-		Stance: map[string]int{"agree": 0, "disagree": 0, "discuss": 1, "unrelated": 1}}
+		Stance: map[string]int{"agree": 0, "disagree": 0, "discuss": 1, "unrelated": 1, "unclear": 0}}
 	if diff := cmp.Diff(want, got, ignoreTimes); diff != "" {
 		t.Errorf("GET (-want +got):\n%s", diff)
 	}

@@ -56,6 +56,7 @@ func articleStatsJSON(st moderation.ArticleStats) articleResponse {
 	for _, stance := range moderation.Stances {
 		counts.Stance[string(stance)] = st.ByStance[stance]
 	}
+	counts.Stance[string(moderation.Unclear)] = st.ByStance[moderation.Unclear]
 	r.Counts = &counts
 	return r
 }

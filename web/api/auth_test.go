@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,7 +99,10 @@ func TestSessionCookie(t *testing.T) {
 // revoked key stops working once its entry expires.
 func TestKeyCache(t *testing.T) {
 	f := newFixture(t)
-	h := f.router(httpx.Config{Logger: slog.New(slog.DiscardHandler), KeyCacheTTL: 200 * time.Millisecond})
+	var mu sync.Mutex
+	clock := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	h := f.router(httpx.Config{Logger: slog.New(slog.DiscardHandler), KeyCacheTTL: 200 * time.Millisecond, Now: now})
 	key, k, err := f.Svc.CreateAPIKey(t.Context(), "cached")
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +123,9 @@ func TestKeyCache(t *testing.T) {
 	if code := score(); code != http.StatusOK {
 		t.Errorf("revoked key within the TTL: status %d, want 200 from the cache", code)
 	}
-	time.Sleep(250 * time.Millisecond)
+	mu.Lock()
+	clock = clock.Add(250 * time.Millisecond)
+	mu.Unlock()
 	if code := score(); code != http.StatusUnauthorized {
 		t.Errorf("revoked key after the TTL: status %d, want 401", code)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -60,6 +61,8 @@ type articleView struct {
 	Stances    []moderation.Stance
 	NextURL    string
 	FilterNote string
+	Modes      []moderation.Mode
+	Actions    []moderation.AuthorAction // mode changes, newest first
 }
 
 // articlePage shows an article's stance distribution and tone histogram as SVG, and its
@@ -91,7 +94,13 @@ func (d *Handler) articlePage(c *gin.Context) {
 	v := articleView{page: d.base(c, stats.Article.Title, "articles"), Stats: stats,
 		Status: string(f.Status), StanceSel: string(f.Stance),
 		Verdicts: []moderation.Verdict{moderation.Approve, moderation.Hold, moderation.Reject},
-		Stances:  moderation.Stances}
+		Stances:  append(slices.Clone(moderation.Stances), moderation.Unclear)}
+	v.Modes = []moderation.Mode{moderation.ModeAuto, moderation.ModePremoderate, moderation.ModeClosed}
+	v.Flash = decisionFlash(c.Query("done"), c.Query("n"), "")
+	if v.Actions, err = d.Svc.ArticleActions(ctx, httpx.CurrentModerator(c), id); err != nil {
+		d.fail(c, err)
+		return
+	}
 	v.Stance = stanceChart(stats)
 	v.Tone = toneChart(hist, d.Svc.Policy())
 	policy := d.Svc.Policy()
@@ -108,15 +117,20 @@ func (d *Handler) articlePage(c *gin.Context) {
 	d.render(c, http.StatusOK, "article", v)
 }
 
-// stanceChart draws how many comments take each stance.
+// stanceChart draws how many comments take each stance, confident stances only; its title says
+// how many were unclear.
 func stanceChart(st moderation.ArticleStats) chart {
+	title := "Stance of the comments"
+	if n := st.ByStance[moderation.Unclear]; n > 0 {
+		title = fmt.Sprintf("Stance of the comments (%d unclear, not shown)", n)
+	}
 	labels := make([]string, len(moderation.Stances))
 	values := make([]int, len(moderation.Stances))
 	classes := make([]string, len(moderation.Stances))
 	for i, s := range moderation.Stances {
 		labels[i], values[i], classes[i] = string(s), st.ByStance[s], "stance-"+string(s)
 	}
-	return barChart("Stance of the comments", labels, values, classes, nil, 360, 180, 1)
+	return barChart(title, labels, values, classes, nil, 360, 180, 1)
 }
 
 // toneChart draws the histogram of each comment's highest tone score, with the lowest hold

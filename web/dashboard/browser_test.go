@@ -139,7 +139,7 @@ func TestBrowserQueue(t *testing.T) {
 		t.Logf("queue screenshot: %s (%d bytes)", path, len(png))
 		// TRIBUNE_UPDATE_DOCS=1 refreshes the README's screenshot.
 		if os.Getenv("TRIBUNE_UPDATE_DOCS") != "" {
-			if err := os.WriteFile(filepath.Join("..", "docs", "queue.png"), png, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join("..", "..", "docs", "queue.png"), png, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}

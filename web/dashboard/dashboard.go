@@ -63,9 +63,9 @@ func (d *Handler) Register(e *gin.Engine) {
 	if err != nil {
 		panic(err) // the directory is embedded above: a programmer error
 	}
-	e.StaticFS("/static", noListing{http.FS(static)})
+	e.Group("", gzipResponses).StaticFS("/static", noListing{http.FS(static)})
 
-	pages := e.Group("", d.securityHeaders)
+	pages := e.Group("", d.securityHeaders, gzipResponses)
 	pages.GET("/", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/queue") })
 	pages.GET("/login", d.loginPage)
 	pages.POST("/login", d.loginSubmit)
@@ -82,6 +82,12 @@ func (d *Handler) Register(e *gin.Engine) {
 	mod.GET("/articles/:id", d.articlePage)
 	mod.GET("/comments/:id", d.commentPage)
 	mod.GET("/overview", d.overviewPage)
+	mod.POST("/queue/undo", d.checkCSRF, d.undoSubmit)
+	mod.POST("/articles/:id/mode", d.checkCSRF, d.articleModeSubmit)
+	mod.GET("/authors/:id", d.authorPage)
+	mod.POST("/authors/:id/status", d.checkCSRF, d.authorStatusSubmit)
+	mod.POST("/authors/:id/note", d.checkCSRF, d.authorNoteSubmit)
+	mod.GET("/search", d.searchPage)
 
 	admin := mod.Group("/settings", d.requireAdmin)
 	admin.GET("", d.settingsPage)

@@ -31,6 +31,13 @@ type queueView struct {
 	// More is true when another page follows; Prev and Next are their links.
 	More       bool
 	Prev, Next string
+	// Queue is the queue shown; Tabs lead to every queue.
+	Queue moderation.QueueKind
+	Tabs  []queueTab
+	// Undo is the comment whose decision the page offers to take back (0: none).
+	Undo int64
+	// Self is this page's address, where decisions made on it return.
+	Self string
 }
 
 // queueItem is one held comment with its article, author history and claim.
@@ -39,6 +46,10 @@ type queueItem struct {
 	Article     moderation.Article
 	Earlier     []moderation.Comment
 	ClaimedByMe bool
+	// Reports are the item's open reader reports (reported queue).
+	Reports []moderation.Report
+	// Decided is true when a human decided it already: deciding again overrides.
+	Decided bool
 }
 
 // queuePage shows the held comments in priority order, with who holds which. It changes
@@ -49,27 +60,28 @@ type queueItem struct {
 func (d *Handler) queuePage(c *gin.Context) {
 	ctx, me := c.Request.Context(), httpx.CurrentModerator(c)
 	v := queueView{ApproveReasons: moderation.ApproveReasons, RejectReasons: moderation.RejectReasons,
-		Article: c.Query("article"), Page: 1}
+		Article: c.Query("article"), Page: 1, Queue: moderation.QueueHeld}
 	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 1 {
 		v.Page = n
 	}
-	// The queue has no offset: read up to the end of the asked page (and one more item, to
-	// know whether another page follows) and show its last queuePageSize items.
-	limit := min(v.Page*queuePageSize+1, moderation.MaxPageSize)
-	filter := moderation.QueueFilter{Limit: limit, Sites: me.Sites, ArticleID: v.Article}
-	items, err := d.Svc.Queue(ctx, filter)
+	if k := moderation.QueueKind(c.Query("queue")); k != "" {
+		if !k.Valid() {
+			d.fail(c, errBadForm("queue", "must be one of held, reported, pending, approved, rejected"))
+			return
+		}
+		v.Queue = k
+	}
+	items, err := d.queueItems(c, &v)
 	if err != nil {
 		d.fail(c, err)
 		return
 	}
-	from := min((v.Page-1)*queuePageSize, len(items))
-	to := min(from+queuePageSize, len(items))
-	v.More = len(items) > to
-	items = items[from:to]
-	v.Prev, v.Next = queueLink(v.Article, v.Page-1), queueLink(v.Article, v.Page+1)
+	v.Prev, v.Next = queueLink(v.Queue, v.Article, v.Page-1), queueLink(v.Queue, v.Article, v.Page+1)
+	v.Self = queueLink(v.Queue, v.Article, v.Page)
 	policy := d.Svc.Policy()
 	for _, it := range items {
-		qi := queueItem{commentView: viewComment(it.Comment, policy), Article: it.Article,
+		qi := queueItem{commentView: viewComment(it.Comment, policy), Article: it.Article, Reports: it.Reports,
+			Decided:     it.Comment.Decision != nil,
 			ClaimedByMe: it.Comment.Claim != nil && it.Comment.Claim.ModeratorID == me.ID}
 		earlier, err := d.Svc.AuthorComments(ctx, it.Comment.Author.ID, authorHistory+1)
 		if err != nil {
@@ -89,7 +101,9 @@ func (d *Handler) queuePage(c *gin.Context) {
 		return
 	}
 	v.page = d.base(c, "Queue", "queue")
+	v.Tabs = d.queueTabs(c, v.Queue, v.Article)
 	v.Flash = decisionFlash(c.Query("done"), c.Query("n"), c.Query("failed"))
+	v.Undo = undoable(c.Query("done"), c.Query("undo"))
 	d.render(c, http.StatusOK, "queue", v)
 }
 
@@ -128,12 +142,16 @@ func (d *Handler) claimSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/queue")
 }
 
-// queueLink is the queue page's address for an article filter and page ("" before page 1).
-func queueLink(article string, page int) string {
+// queueLink is the queue page's address for a queue, an article filter and a page ("" before
+// page 1).
+func queueLink(kind moderation.QueueKind, article string, page int) string {
 	if page < 1 {
 		return ""
 	}
 	q := url.Values{}
+	if kind != "" && kind != moderation.QueueHeld {
+		q.Set("queue", string(kind))
+	}
 	if article != "" {
 		q.Set("article", article)
 	}
@@ -162,6 +180,14 @@ func decisionFlash(done, n, failed string) string {
 		msg = "Rejected " + strconv.Itoa(count) + " comment(s)."
 	case "release":
 		return "Released comment #" + strconv.Itoa(count) + " back to the queue."
+	case "mode":
+		return "Moderation mode changed; it applies to comments submitted from now on."
+	case "author":
+		return "Author standing saved; it applies to comments submitted from now on."
+	case "note":
+		return "Note added."
+	case "undo":
+		return "Took back the decision on comment #" + strconv.Itoa(count) + "; it is back in its queue."
 	default:
 		return ""
 	}
@@ -244,14 +270,15 @@ func (d *Handler) decideSubmit(c *gin.Context) {
 			return
 		}
 		c.JSON(http.StatusOK, decidedResponse{CommentID: id, Verdict: string(dec.Verdict), Reason: string(dec.Reason),
-			Message: decisionFlash(string(dec.Verdict), "1", "")})
+			Message: decisionFlash(string(dec.Verdict), "1", ""), UndoSeconds: int(moderation.UndoWindow.Seconds())})
 		return
 	}
 	if err != nil {
 		d.fail(c, err)
 		return
 	}
-	c.Redirect(http.StatusSeeOther, withFlash(localPath(c.PostForm("next"), "/queue"), string(f.verdict), 1))
+	next := withFlash(localPath(c.PostForm("next"), "/queue"), string(f.verdict), 1)
+	c.Redirect(http.StatusSeeOther, next+"&undo="+strconv.FormatInt(id, 10))
 }
 
 // decidedResponse answers a decision sent by the page's script.
@@ -260,6 +287,8 @@ type decidedResponse struct {
 	Verdict   string `json:"verdict"`
 	Reason    string `json:"reason"`
 	Message   string `json:"message"`
+	// UndoSeconds is how long the decision can be taken back (POST /queue/undo).
+	UndoSeconds int `json:"undo_seconds"`
 }
 
 // wantsJSON reports whether the caller is the page's script, which asks for JSON, rather than
@@ -306,7 +335,7 @@ func (d *Handler) bulkSubmit(c *gin.Context) {
 	for _, fl := range res.Failed {
 		failed = append(failed, strconv.FormatInt(fl.CommentID, 10))
 	}
-	u := withFlash("/queue", string(f.verdict), res.Decided)
+	u := withFlash(queueLink(moderation.QueueKind(c.PostForm("queue")), "", 1), string(f.verdict), res.Decided)
 	if len(failed) > 0 {
 		u += "&failed=" + strings.Join(failed, ".")
 	}
@@ -358,17 +387,4 @@ func (d *Handler) releaseSubmit(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, withFlash("/comments/"+strconv.FormatInt(id, 10), "release", int(id)))
-}
-
-// withFlash adds the flash parameters to a local path.
-func withFlash(path, done string, n int) string {
-	u, err := url.Parse(path)
-	if err != nil {
-		return path
-	}
-	q := u.Query()
-	q.Set("done", done)
-	q.Set("n", strconv.Itoa(n))
-	u.RawQuery = q.Encode()
-	return u.String()
 }

@@ -1,6 +1,8 @@
 package dashboard
 
 import (
+	"net/url"
+
 	"github.com/tribune/tribune/moderation"
 )
 
@@ -49,6 +51,8 @@ type commentView struct {
 	Status   moderation.Verdict
 	// TopTone is the highest tone score, shown on the compact card; nil without scores.
 	TopTone *toneRow
+	// AuthorURL is the author's page.
+	AuthorURL string
 }
 
 // toneRows lists the tone heads in display order with scores, thresholds and top tokens.
@@ -80,7 +84,7 @@ func abs(x float64) float64 {
 // viewComment builds the shared comment view.
 func viewComment(c moderation.Comment, p moderation.Policy) commentView {
 	v := commentView{C: c, Segments: highlight(c.Text, c.Assessment.Explanation, p),
-		Tones: toneRows(c, p), Stance: c.Stance(), Status: c.Status()}
+		Tones: toneRows(c, p), Stance: c.Stance(), Status: c.Status(), AuthorURL: authorURL(c)}
 	for i := range v.Tones {
 		if v.TopTone == nil || v.Tones[i].Score > v.TopTone.Score {
 			v.TopTone = &v.Tones[i]
@@ -92,4 +96,9 @@ func viewComment(c moderation.Comment, p moderation.Policy) commentView {
 		}
 	}
 	return v
+}
+
+// authorURL is the page of a comment's author: the author's key on the comment's site.
+func authorURL(c moderation.Comment) string {
+	return "/authors/" + url.PathEscape(moderation.AuthorKey(moderation.SiteOf(c.ArticleID), c.Author.ID))
 }

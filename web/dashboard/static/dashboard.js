@@ -102,12 +102,17 @@
     };
   }
 
-  // Live count: poll the small JSON endpoint, update every counter, and tell listeners.
-  function startPolling(onChange) {
+  // Live count: poll the small JSON endpoint, update every counter, and tell listeners: onNew
+  // with how many more comments wait than at the last poll, onChange for every other change
+  // (and every fifth poll, for other moderators' claims).
+  function startPolling(onChange, onNew) {
     var url = document.body.dataset.countUrl;
     var every = parseInt(document.body.dataset.pollMs, 10) || 3000;
     if (!url || !document.getElementById("queue-count")) return;
-    var last = null, ticks = 0;
+    // The count the page was rendered with is the first one seen: a comment arriving before
+    // the first poll is new too.
+    var shown = parseInt(document.getElementById("queue-count").textContent, 10);
+    var last = isNaN(shown) ? null : shown, ticks = 0;
     function tick(timer) {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : null; })
@@ -121,7 +126,8 @@
           // other moderators' claims.
           // A count read for a refresh (timer false) only updates the numbers.
           if (timer) ticks++;
-          if (timer && onChange && ((last !== null && d.waiting !== last) || ticks % 5 === 0)) onChange();
+          if (timer && onNew && last !== null && d.waiting > last) onNew(d.waiting - last);
+          else if (timer && onChange && ((last !== null && d.waiting !== last) || ticks % 5 === 0)) onChange();
           last = d.waiting;
         })
         .catch(function () {});
@@ -190,7 +196,10 @@
 
     // refresh claims, then fetches the list again and merges it in place: new comments
     // appear, items others decided go, claims update; the cursor and the x selections stay.
+    // Only the held queue has claims: the other queues just fetch.
     function refresh() {
+      var items = $("#items");
+      if (items && items.dataset.queue !== "held") return fetchList();
       return claim().then(fetchList);
     }
 
@@ -205,6 +214,7 @@
         })
         .then(function (html) {
           if (html === null) return;
+          hideFresh();
           var tpl = document.createElement("template");
           tpl.innerHTML = html;
           var fresh = $("#items", tpl.content);
@@ -269,6 +279,7 @@
         }
         if (it) {
           say(res.body.message || "Recorded.", false);
+          if (res.body.undo_seconds) offerUndo(res.body.comment_id, res.body.undo_seconds);
           removeAndAdvance(it);
         } else {
           bulkDone(res.body);
@@ -279,6 +290,50 @@
         say("The server could not be reached: " + what + " was NOT recorded. Try again.", true);
       });
     }
+
+    // offerUndo adds an Undo button (and the u key) to the message for the undo window.
+    var undoTimer = null;
+    function offerUndo(id, secs) {
+      var st = $("#status");
+      if (!st) return;
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "undo-button";
+      b.id = "undo";
+      b.textContent = "Undo (u)";
+      st.appendChild(b);
+      clearTimeout(undoTimer);
+      undoTimer = setTimeout(function () { b.remove(); }, secs * 1000);
+      b.addEventListener("click", function () {
+        clearTimeout(undoTimer);
+        b.remove();
+        post("/queue/undo", [["csrf", csrfToken()], ["comment_id", String(id)]]).then(function (res) {
+          if (res.status === 401) { say("Your session has ended: the decision was NOT undone. Log in again; it can be changed on the comment's page.", true); return; }
+          if (res.status >= 400) { say("Not undone: " + errorMessage(res), true); return; }
+          say(res.body.message || "Undone.", false);
+          refresh().then(function () { var back = $("#item-" + id); if (back) focus(back); });
+        }, function () { say("The server could not be reached: the decision was NOT undone.", true); });
+      });
+    }
+
+    // The "N new comments" prompt: new comments are announced at once and come into the list
+    // when the moderator asks (or with the list's next refresh), so the list does not move
+    // under the cursor while someone reads.
+    var fresh = 0;
+    function showFresh(n) {
+      var p = $("#fresh");
+      if (!p) { refresh(); return; }
+      fresh += n;
+      $("#fresh-show").textContent = fresh + (fresh === 1 ? " new comment" : " new comments") + " — show";
+      p.hidden = false;
+    }
+    function hideFresh() {
+      fresh = 0;
+      var p = $("#fresh");
+      if (p) p.hidden = true;
+    }
+    var freshButton = $("#fresh-show");
+    if (freshButton) freshButton.addEventListener("click", function () { refresh(); });
 
     function bulkDone(r) {
       (r.ids || []).forEach(function (id) {
@@ -385,6 +440,11 @@
           if (it) { var b = it.querySelector(".select"); b.checked = !b.checked; }
           break;
         case "o": if (it) window.location.href = it.querySelector("a.cid").href; break;
+        case "u":
+          var ub = $("#undo");
+          if (!ub) { say("Nothing to undo: only your last decision, within 10 seconds.", true); break; }
+          ub.click();
+          break;
         case "?":
           if (!help) return;
           help.hidden = !help.hidden;
@@ -408,12 +468,14 @@
     refresh().then(function () {
       if (cur === opened && !(cur && cur.classList.contains("mine"))) focus(first());
     });
-    return refresh;
+    return { refresh: refresh, fresh: showFresh };
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     document.documentElement.classList.add("js");
-    var refresh = startQueue();
-    startPolling(refresh);
+    var q = startQueue();
+    // Only the held queue's count is polled: the prompt belongs there.
+    var held = q && $("#items") && $("#items").dataset.queue === "held";
+    startPolling(q && q.refresh, held ? q.fresh : null);
   });
 })();

@@ -2,7 +2,6 @@ package httpx
 
 import (
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,7 +31,7 @@ func Bearer(c *gin.Context) string {
 
 // AuthenticateKey finds the API key of a presented secret, through the short-lived cache.
 func (k *Core) AuthenticateKey(c *gin.Context, token string) (moderation.APIKey, error) {
-	now := time.Now()
+	now := k.now()
 	if key, ok := k.keys.get(token, now); ok {
 		return key, nil
 	}

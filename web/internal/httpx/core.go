@@ -26,6 +26,9 @@ type Config struct {
 	// KeyRatePerMinute is the request rate of API keys that set none of their own; 0 means
 	// DefaultKeyRatePerMinute, a negative value no limit.
 	KeyRatePerMinute int
+	// Now is the clock of the key cache and the rate limiter; nil means time.Now. Tests
+	// inject one to step over a cache lifetime without sleeping.
+	Now func() time.Time
 }
 
 // Core is the state every front-end shares: the domain service, the logger, API-key
@@ -37,6 +40,7 @@ type Core struct {
 	MaxBodyBytes int64
 
 	keyRate   int
+	now       func() time.Time
 	keys      *keyCache
 	rates     *keyLimiter
 	tarpitted chan struct{}
@@ -56,8 +60,11 @@ func New(svc *moderation.Service, cfg Config) *Core {
 	if cfg.KeyRatePerMinute == 0 {
 		cfg.KeyRatePerMinute = DefaultKeyRatePerMinute
 	}
-	return &Core{Svc: svc, Log: cfg.Logger, MaxBodyBytes: cfg.MaxBodyBytes, keyRate: cfg.KeyRatePerMinute,
-		keys: newKeyCache(cfg.KeyCacheTTL), rates: newKeyLimiter(time.Now), tarpitted: make(chan struct{}, maxTarpitted)}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Core{Svc: svc, Log: cfg.Logger, MaxBodyBytes: cfg.MaxBodyBytes, keyRate: cfg.KeyRatePerMinute, now: cfg.Now,
+		keys: newKeyCache(cfg.KeyCacheTTL), rates: newKeyLimiter(cfg.Now), tarpitted: make(chan struct{}, maxTarpitted)}
 }
 
 // RequestIDKey is where the server's request-ID middleware leaves the request's ID.

@@ -1,0 +1,441 @@
+package classifier
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Stage-two feature namespaces. The stance component has its own weight rows, so these need
+// only differ from one another.
+const (
+	nsStWord uint64 = 0x5301 + iota
+	nsStNeg
+	nsStBigram
+	nsStCue
+	nsStCueTopic
+	nsStCueFraming
+	nsStFramedWord
+	nsStQuestion
+	nsStRel
+)
+
+// Stage-two feature blocks: the comment's words and bigrams share one unit norm; cues and
+// relatedness bins keep their own values, so that a long comment's cues are not diluted.
+const (
+	stBlkWords = iota
+	stBlkCue
+)
+
+// cueWindow is how many words from a word the article shares an evaluative word may stand to
+// count as aimed at the article's subject.
+const cueWindow = 4
+
+// featurize fills s.x with the relatedness measures of text against c and s.feats with the
+// stage-two features.
+func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext, trace bool) {
+	st.tok.Encode(text, &s.enc)
+	enc := &s.enc
+	nw := len(enc.Words)
+	s.stems, s.shared, s.sent = s.stems[:0], s.shared[:0], s.sent[:0]
+	s.insult, s.ask = s.insult[:0], s.ask[:0]
+	s.feats, s.spans = s.feats[:0], s.spans[:0]
+	s.seen = resetSet(s.seen, nw)
+
+	// Pass 1: stems, overlap and sentences.
+	var uniq, sharedN, entities, entShared, titleShared int
+	var mass, sharedMass, sq, dotAll, dotTitle, titleMass, maxIDF float64
+	sent := int32(0)
+	sentStart := true
+	s.insult = append(s.insult, false)
+	s.ask = append(s.ask, false)
+	for i := range nw {
+		w := enc.Norm(i)
+		h := hashString(w)
+		s.sent = append(s.sent, sent)
+		var stem uint64
+		shared := false
+		if contentWord(w, h) {
+			stem = stemKey(w)
+			idf, inCtx := c.stems[stem]
+			shared = inCtx
+			if setAdd(s.seen, stem) {
+				v := float64(st.idfOf(stem))
+				uniq++
+				mass += v
+				sq += v * v
+				if inCtx {
+					sharedN++
+					sharedMass += v
+					dotAll += v * float64(idf)
+					maxIDF = max(maxIDF, v)
+				}
+				if tv, ok := c.title[stem]; ok {
+					titleShared++
+					dotTitle += v * float64(tv)
+					titleMass += float64(tv)
+				}
+				if !sentStart && capitalized(text[enc.Words[i].Start:enc.Words[i].End]) {
+					entities++
+					if inCtx {
+						entShared++
+					}
+				}
+			}
+		}
+		s.stems = append(s.stems, stem)
+		s.shared = append(s.shared, shared)
+		if toneOnly(w) {
+			s.insult[sent] = true
+		}
+		switch w {
+		case ".", "!", "?", ";":
+			if w == "?" {
+				s.ask[sent] = true
+			}
+			if i+1 < nw {
+				sent++
+				s.insult = append(s.insult, false)
+				s.ask = append(s.ask, false)
+			}
+			sentStart = true
+		default:
+			if !isPunct(w) {
+				sentStart = false
+			}
+		}
+	}
+	st.relMeasures(s, c, relStats{uniq, sharedN, entities, entShared, titleShared, mass, sharedMass,
+		sq, dotAll, dotTitle, titleMass, maxIDF})
+
+	// Pass 2: words, bigrams and cues.
+	neg, negations := 0, 0
+	prev := ""
+	var prevHash uint64
+	first := true
+	for i := range nw {
+		w := enc.Norm(i)
+		if isPunct(w) {
+			// Punctuation ends a negation scope and a bigram, but stays the previous word for
+			// "n't", which the pre-tokenizer splits into "don", "'", "t".
+			neg = 0
+			prev, prevHash = w, 0
+			first = true
+			continue
+		}
+		if toneOnly(w) {
+			// Tone is not stance: an insult's word weighs nothing here, and it breaks bigrams.
+			prev, prevHash = "", 0
+			first = false
+			continue
+		}
+		h := hashString(w)
+		negated := neg > 0
+		if neg > 0 {
+			neg--
+		}
+		ns := nsStWord
+		if negated {
+			ns = nsStNeg
+		}
+		st.add(s, key(ns, h), 1, stBlkWords, trace, tn(trace, "word:", w), i, i)
+		if fr := c.framing(); fr != 0 && st.hdr.CrossFraming {
+			st.add(s, key(nsStFramedWord, h*4+fr), 1, stBlkWords, trace, tn(trace, "framed:", w), i, i)
+		}
+		if prevHash != 0 {
+			st.add(s, key(nsStBigram, prevHash*31+h), 1, stBlkWords, trace, tn(trace, "bigram:", prev, " ", w), i-1, i)
+		}
+		st.cues(s, c, w, i, negated, first, trace)
+		st.contradiction(s, c, w, i, negated, trace)
+		if isNegator(w, prev) {
+			neg = 3
+			negations++
+		}
+		prev, prevHash = w, h
+		first = false
+	}
+	asks := 0
+	for si, q := range s.ask {
+		if q {
+			asks++
+			st.add(s, key(nsStQuestion, 1), 1, stBlkCue, trace, "question", -1, -1)
+			if si == len(s.ask)-1 {
+				st.add(s, key(nsStQuestion, 2), 1, stBlkCue, trace, "question:last", -1, -1)
+			}
+		}
+	}
+	if asks > 0 && asks == len(s.ask) {
+		// Nothing but questions: a reader who asks rather than argues.
+		st.add(s, key(nsStQuestion, 3), 1, stBlkCue, trace, "question:only", -1, -1)
+	}
+	// Whether the comment and the article's first line negate: a "not" on one side only often
+	// marks the opposite position.
+	parity := uint64(0)
+	if negations > 0 {
+		parity = 1
+	}
+	if c.negated {
+		parity += 2
+	}
+	st.add(s, key(nsStCue, 300+parity), 1, stBlkCue, trace, tn(trace, "negation:", [...]string{"neither", "comment", "article", "both"}[parity]), -1, -1)
+	st.relBins(s, trace)
+	st.normalize(s)
+}
+
+// capitalized reports whether an original word starts with an upper-case letter: inside a
+// sentence, a name.
+func capitalized(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// relStats are the overlap counts of pass one.
+type relStats struct {
+	uniq, shared, entities, entShared, titleShared               int
+	mass, sharedMass, sq, dotAll, dotTitle, titleMass, maxShared float64
+}
+
+// relMeasures fills s.x from the overlap counts. Every measure is of unique stems, so a
+// repeated sentence changes none of them.
+func (st *stanceModel) relMeasures(s *stanceScratch, c *stanceContext, r relStats) {
+	x := &s.x
+	clear(x[:])
+	norm := math.Sqrt(r.sq)
+	if norm > 0 && c.norm > 0 {
+		x[relCos] = r.dotAll / (norm * c.norm)
+	}
+	if norm > 0 && c.titleN > 0 {
+		x[relCosTitle] = r.dotTitle / (norm * c.titleN)
+	}
+	if r.mass > 0 {
+		x[relCoverComment] = r.sharedMass / r.mass
+	}
+	if c.tmass > 0 {
+		x[relCoverTitle] = r.titleMass / c.tmass
+	}
+	if c.mass > 0 {
+		x[relCoverContext] = r.sharedMass / c.mass
+	}
+	x[relLogShared] = math.Log1p(float64(r.shared))
+	switch n := r.shared; {
+	case n == 0:
+		x[relShared0] = 1
+	case n == 1:
+		x[relShared1] = 1
+	case n == 2:
+		x[relShared2] = 1
+	case n <= 4:
+		x[relShared3] = 1
+	case n <= 7:
+		x[relShared5] = 1
+	default:
+		x[relShared8] = 1
+	}
+	switch n := r.uniq; {
+	case n <= 2:
+		x[relLen0] = 1
+	case n <= 5:
+		x[relLen3] = 1
+	case n <= 10:
+		x[relLen6] = 1
+	case n <= 20:
+		x[relLen11] = 1
+	case n <= 40:
+		x[relLen21] = 1
+	default:
+		x[relLen41] = 1
+	}
+	if r.shared == 0 && r.uniq >= 6 {
+		x[relNoneLong] = 1
+	}
+	x[relEntShared] = float64(min(r.entShared, 3)) / 3
+	if r.entities > 0 && r.entShared == 0 {
+		x[relEntMissing] = 1
+	}
+	x[relMaxIDF] = r.maxShared / 16
+	x[relSqrtCos] = math.Sqrt(x[relCos])
+	if c.short {
+		x[relShortContext] = 1
+		x[relCosShort] = x[relCos]
+		x[relCoverShort] = x[relCoverComment]
+	}
+	x[relTitleShared] = math.Log1p(float64(r.titleShared))
+	if r.uniq <= 10 && r.shared > 0 {
+		// A short comment has few words to share: one rare word in common says more there
+		// than in a long comment, where chance overlap is common.
+		x[relShortCommentShared] = 1
+		x[relShortCommentMaxIDF] = x[relMaxIDF]
+	}
+}
+
+// relBins adds binned relatedness to stage two: how closely a comment follows the article also
+// separates a discussion from a verdict. (The comment's length is left out: the training sets
+// differ in length by source and class, which would teach length as stance.)
+func (st *stanceModel) relBins(s *stanceScratch, trace bool) {
+	cb := 0
+	switch c := s.x[relCos]; {
+	case c == 0:
+	case c < 0.05:
+		cb = 1
+	case c < 0.1:
+		cb = 2
+	case c < 0.2:
+		cb = 3
+	default:
+		cb = 4
+	}
+	names := [...]string{"0", "<0.05", "<0.1", "<0.2", ">=0.2"}
+	st.add(s, key(nsStRel, uint64(cb)), 1, stBlkCue, trace, tn(trace, "related:cosine", names[cb]), -1, -1)
+}
+
+// cues adds the stance cue features of word i.
+func (st *stanceModel) cues(s *stanceScratch, c *stanceContext, w string, i int, negated, first, trace bool) {
+	cat := stanceCues[w]
+	if cat == 0 {
+		return
+	}
+	for b := range len(cueNames) {
+		bit := uint16(1) << b
+		if cat&bit == 0 {
+			continue
+		}
+		if bit == cueAsk && !(first && s.ask[s.sent[i]]) {
+			continue // "is" opens a question only at a question's start
+		}
+		v := uint64(b)
+		suffix := ""
+		name := cueNames[b]
+		if bit == cuePositive || bit == cueNegative || bit == cueAgree || bit == cueDisagree {
+			switch {
+			case negated:
+				// "not good" is disapproval and "not wrong" mild approval: a word of its own.
+				v += 16
+				suffix = "~negated"
+			case (bit == cuePositive || bit == cueAgree) && s.insult[s.sent[i]]:
+				// Praise in a sentence that insults ("only an idiot would support it") derides:
+				// it counts as disapproval. No training set has enough such sentences to learn it.
+				v = uint64(bits.TrailingZeros16(cueNegative))
+				name, suffix = cueNames[v], "~derided"
+			}
+			if st.nearShared(s, i) {
+				st.add(s, key(nsStCueTopic, v), 1, stBlkCue, trace, tn(trace, "cue@topic:", name, suffix), i, i)
+			}
+			st.add(s, key(nsStCueFraming, v*4+c.framing()), 1, stBlkCue, trace, tn(trace, "cue×framing:", name, suffix), i, i)
+		}
+		if bit == cueInfo && s.ask[s.sent[i]] {
+			v += 48
+			suffix = "~asked"
+		}
+		st.add(s, key(nsStCue, v), 1, stBlkCue, trace, tn(trace, "cue:", name, suffix), i, i)
+	}
+}
+
+// nearShared reports whether a word the article shares stands within cueWindow words of word
+// i in the same sentence.
+func (st *stanceModel) nearShared(s *stanceScratch, i int) bool {
+	lo, hi := max(0, i-cueWindow), min(len(s.shared)-1, i+cueWindow)
+	for j := lo; j <= hi; j++ {
+		if j != i && s.shared[j] && s.sent[j] == s.sent[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// add appends one stage-two feature occurrence; with trace it names it and its word range.
+func (st *stanceModel) add(s *stanceScratch, k uint32, v float32, blk uint8, trace bool, name string, wi, wj int) {
+	s.feats = append(s.feats, feat{k, v, blk})
+	if trace {
+		sp := span{name, -1, -1}
+		if wi >= 0 {
+			sp.start, sp.end = int(s.enc.Words[wi].Start), int(s.enc.Words[wj].End)
+		}
+		s.spans = append(s.spans, sp)
+	}
+}
+
+// normalize gives the word block sublinear term frequencies and unit norm, and each cue
+// 1+ln(count) spread over its occurrences, so repeating a sentence saturates.
+func (st *stanceModel) normalize(s *stanceScratch) {
+	s.pairs = s.pairs[:0]
+	for j, f := range s.feats {
+		s.pairs = append(s.pairs, uint64(f.key)<<32|uint64(j))
+	}
+	slices.Sort(s.pairs)
+	sq := 0.0
+	for lo := 0; lo < len(s.pairs); {
+		k := s.pairs[lo] >> 32
+		hi := lo + 1
+		for hi < len(s.pairs) && s.pairs[hi]>>32 == k {
+			hi++
+		}
+		val, share := sublinearValue(hi - lo)
+		for _, p := range s.pairs[lo:hi] {
+			f := &s.feats[uint32(p)]
+			f.val = float32(val)
+			if f.blk == stBlkWords {
+				sq += share
+			}
+		}
+		lo = hi
+	}
+	if sq > 0 {
+		v := float32(1 / math.Sqrt(sq))
+		for i := range s.feats {
+			if s.feats[i].blk == stBlkWords {
+				s.feats[i].val *= v
+			}
+		}
+	}
+}
+
+// tn joins a feature's name only when tracing: the scoring path must not allocate.
+func tn(trace bool, parts ...string) string {
+	if !trace {
+		return ""
+	}
+	return strings.Join(parts, "")
+}
+
+// framing is the article's framing as a small number: 0 neutral, 1 negative, 2 positive.
+func (c *stanceContext) framing() uint64 {
+	switch {
+	case c.negative:
+		return 1
+	case c.positive:
+		return 2
+	}
+	return 0
+}
+
+// contradiction adds features for a comment word that turns a word of the article around: a
+// word the article uses, negated in the comment ("is not fair" against "fair"), or its opposite
+// by a negating prefix ("unfair" against "fair", "fair" against "unfair"). Each is crossed with
+// the article's framing.
+func (st *stanceModel) contradiction(s *stanceScratch, c *stanceContext, w string, i int, negated, trace bool) {
+	if s.stems[i] == 0 {
+		return
+	}
+	kind := uint64(0)
+	switch {
+	case s.shared[i] && negated:
+		kind = 1
+	case c.anti[s.stems[i]]:
+		kind = 2
+	default:
+		if rest, ok := unprefixed(w); ok {
+			if _, in := c.stems[stemKey(rest)]; in {
+				kind = 2
+			}
+		}
+	}
+	if kind == 0 {
+		return
+	}
+	name := [...]string{"", "negated", "opposite"}[kind]
+	st.add(s, key(nsStCue, 200+kind), 1, stBlkCue, trace, tn(trace, "turned:", name), i, i)
+	st.add(s, key(nsStCueFraming, 1000+kind*4+c.framing()), 1, stBlkCue, trace, tn(trace, "turned×framing:", name), i, i)
+}
