@@ -14,7 +14,6 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/tribune/tribune/classifier/wordpiece"
@@ -106,6 +105,8 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
+// parse reads a model file's bytes: the magic, then the gzip body's header, vocabulary,
+// weights and stance component, each checked against the limits before it is allocated.
 func parse(raw []byte) (*Model, error) {
 	if len(raw) < len(magic) || string(raw[:len(magic)]) != magic {
 		return nil, errors.New("not a tribune model file")
@@ -117,61 +118,16 @@ func parse(raw []byte) (*Model, error) {
 	br := bufio.NewReaderSize(zr, 1<<16)
 	// budget is the most the body can decompress to; declared sizes beyond it are lies.
 	budget := int64(len(raw)) * maxInflation
-	hb, err := readBlock(br, maxHeaderBytes, budget)
+	h, tok, err := readHeader(br, budget)
 	if err != nil {
-		return nil, fmt.Errorf("model header: %w", err)
-	}
-	var h header
-	if err := json.Unmarshal(hb, &h); err != nil {
-		return nil, fmt.Errorf("model header: %w", err)
-	}
-	vb, err := readBlock(br, maxVocabBytes, budget)
-	if err != nil {
-		return nil, fmt.Errorf("model vocabulary: %w", err)
-	}
-	if n := bytes.Count(vb, []byte("\n")) + 1; n > maxVocabTokens {
-		return nil, fmt.Errorf("model vocabulary: %d tokens, the limit is %d", n, maxVocabTokens)
-	}
-	tok, err := wordpiece.New(strings.Split(string(vb), "\n"))
-	if err != nil {
-		return nil, fmt.Errorf("model vocabulary: %w", err)
+		return nil, err
 	}
 	m := &Model{raw: raw, info: h.Info, heads: h.Heads, bias: h.Bias}
 	if err := m.setHeads(); err != nil {
 		return nil, err
 	}
-	if err := checkTableSize(h.Keys, m.k, budget); err != nil {
+	if err := m.readWeights(br, h.Keys, budget); err != nil {
 		return nil, err
-	}
-	// The keys are read before the table is sized, so their slice grows with the data actually
-	// present rather than with what the header claims.
-	keys := make([]uint32, 0, min(h.Keys, 1<<16))
-	var prev uint64
-	for i := range h.Keys {
-		d, err := binary.ReadUvarint(br)
-		if err != nil {
-			return nil, fmt.Errorf("model weights: %w", noEOF(err))
-		}
-		prev += d
-		if prev == 0 || prev > math.MaxUint32 || (i > 0 && d == 0) {
-			return nil, errors.New("model weights: keys not strictly ascending")
-		}
-		keys = append(keys, uint32(prev))
-	}
-	half := make([]byte, 2*m.k)
-	m.allocTable(len(keys))
-	for _, key := range keys {
-		if _, err := io.ReadFull(br, half); err != nil {
-			return nil, fmt.Errorf("model weights: %w", noEOF(err))
-		}
-		row := m.insert(key)
-		for c := range row {
-			h := binary.LittleEndian.Uint16(half[2*c:])
-			if h&0x7c00 == 0x7c00 {
-				return nil, errors.New("model weights: not finite")
-			}
-			row[c] = h
-		}
 	}
 	var st *stanceModel
 	if h.Stance != nil {
@@ -194,6 +150,69 @@ func parse(raw []byte) (*Model, error) {
 		}
 	}
 	return m, nil
+}
+
+// readHeader reads the JSON header block and the vocabulary block, and builds the tokenizer.
+func readHeader(br *bufio.Reader, budget int64) (header, *wordpiece.Tokenizer, error) {
+	var h header
+	hb, err := readBlock(br, maxHeaderBytes, budget)
+	if err != nil {
+		return h, nil, fmt.Errorf("model header: %w", err)
+	}
+	if err := json.Unmarshal(hb, &h); err != nil {
+		return h, nil, fmt.Errorf("model header: %w", err)
+	}
+	vb, err := readBlock(br, maxVocabBytes, budget)
+	if err != nil {
+		return h, nil, fmt.Errorf("model vocabulary: %w", err)
+	}
+	if n := bytes.Count(vb, []byte("\n")) + 1; n > maxVocabTokens {
+		return h, nil, fmt.Errorf("model vocabulary: %d tokens, the limit is %d", n, maxVocabTokens)
+	}
+	tok, err := wordpiece.New(strings.Split(string(vb), "\n"))
+	if err != nil {
+		return h, nil, fmt.Errorf("model vocabulary: %w", err)
+	}
+	return h, tok, nil
+}
+
+// readWeights reads the n declared weight keys (delta-coded, strictly ascending) and their
+// rows of half-precision weights into m's table, refusing non-finite weights.
+func (m *Model) readWeights(br *bufio.Reader, n int, budget int64) error {
+	if err := checkTableSize(n, m.k, budget); err != nil {
+		return err
+	}
+	// The keys are read before the table is sized, so their slice grows with the data actually
+	// present rather than with what the header claims.
+	keys := make([]uint32, 0, min(n, 1<<16))
+	var prev uint64
+	for i := range n {
+		d, err := binary.ReadUvarint(br)
+		if err != nil {
+			return fmt.Errorf("model weights: %w", noEOF(err))
+		}
+		prev += d
+		if prev == 0 || prev > math.MaxUint32 || (i > 0 && d == 0) {
+			return errors.New("model weights: keys not strictly ascending")
+		}
+		keys = append(keys, uint32(prev))
+	}
+	half := make([]byte, 2*m.k)
+	m.allocTable(len(keys))
+	for _, key := range keys {
+		if _, err := io.ReadFull(br, half); err != nil {
+			return fmt.Errorf("model weights: %w", noEOF(err))
+		}
+		row := m.insert(key)
+		for c := range row {
+			h := binary.LittleEndian.Uint16(half[2*c:])
+			if h&0x7c00 == 0x7c00 {
+				return errors.New("model weights: not finite")
+			}
+			row[c] = h
+		}
+	}
+	return nil
 }
 
 // checkTableSize refuses a declared weight count that is out of range, larger than the file's
@@ -268,6 +287,7 @@ func (m *Model) setHeads() error {
 	return nil
 }
 
+// checkFeatures refuses feature settings out of range or an unknown lexicon version.
 func checkFeatures(c *FeatureConfig) error {
 	if c.CharMin < 0 || c.CharMax > 16 || c.CharMin > 0 && c.CharMax < c.CharMin ||
 		c.NegationScope < 0 || c.NegationScope > 64 || c.ContextWords < 0 || c.ContextWords > maxContextWords {
@@ -338,135 +358,4 @@ func noEOF(err error) error {
 		return io.ErrUnexpectedEOF
 	}
 	return err
-}
-
-// table is a model's weights before serialization: feature keys and their rows of k columns.
-type table struct {
-	keys []uint32
-	rows [][]float32
-}
-
-// encode writes a model file.
-func encode(w io.Writer, h header, vocab []string, t table) error {
-	order := make([]int, len(t.keys))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int {
-		switch {
-		case t.keys[a] < t.keys[b]:
-			return -1
-		case t.keys[a] > t.keys[b]:
-			return 1
-		}
-		return 0
-	})
-	h.Keys = len(t.keys)
-	hb, err := json.Marshal(h)
-	if err != nil {
-		return fmt.Errorf("encode header: %w", err)
-	}
-	if _, err := io.WriteString(w, magic); err != nil {
-		return err
-	}
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(zw)
-	writeBlock(bw, hb)
-	writeBlock(bw, []byte(strings.Join(vocab, "\n")))
-	var buf [binary.MaxVarintLen64]byte
-	var prev uint32
-	for _, i := range order {
-		n := binary.PutUvarint(buf[:], uint64(t.keys[i]-prev))
-		bw.Write(buf[:n])
-		prev = t.keys[i]
-	}
-	for _, i := range order {
-		for _, v := range t.rows[i] {
-			binary.LittleEndian.PutUint16(buf[:2], floatToHalf(v))
-			bw.Write(buf[:2])
-		}
-	}
-	bw.Write(h.stanceBody)
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("encode model: %w", err)
-	}
-	return zw.Close()
-}
-
-func writeBlock(w *bufio.Writer, b []byte) {
-	var n [4]byte
-	binary.LittleEndian.PutUint32(n[:], uint32(len(b)))
-	w.Write(n[:])
-	w.Write(b)
-}
-
-// floatToHalf converts to IEEE 754 binary16, rounding to nearest even; out-of-range values
-// saturate to the largest finite half.
-func floatToHalf(f float32) uint16 {
-	b := math.Float32bits(f)
-	sign := uint16(b>>16) & 0x8000
-	exp := int(b>>23&0xff) - 127 + 15
-	mant := b & 0x7fffff
-	switch {
-	case b&0x7fffffff == 0:
-		return sign
-	case exp >= 31:
-		return sign | 0x7bff
-	case exp <= 0:
-		if exp < -10 {
-			return sign
-		}
-		mant |= 0x800000
-		shift := uint32(14 - exp)
-		half := mant >> shift
-		rem := mant & (1<<shift - 1)
-		mid := uint32(1) << (shift - 1)
-		if rem > mid || rem == mid && half&1 == 1 {
-			half++
-		}
-		return sign | uint16(half)
-	}
-	half := uint32(exp)<<10 | mant>>13
-	rem := mant & 0x1fff
-	if rem > 0x1000 || rem == 0x1000 && half&1 == 1 {
-		half++
-	}
-	if half >= 0x7c00 {
-		return sign | 0x7bff
-	}
-	return sign | uint16(half)
-}
-
-// halfTable maps every binary16 bit pattern to its float32 value: prediction converts weights
-// with one lookup in a 256 KB table that stays in cache.
-var halfTable = func() *[1 << 16]float32 {
-	var t [1 << 16]float32
-	for i := range t {
-		t[i] = halfToFloat(uint16(i))
-	}
-	return &t
-}()
-
-// halfToFloat converts IEEE 754 binary16 to float32.
-func halfToFloat(h uint16) float32 {
-	sign := uint32(h&0x8000) << 16
-	exp := uint32(h>>10) & 0x1f
-	mant := uint32(h & 0x3ff)
-	switch exp {
-	case 0:
-		if mant == 0 {
-			return math.Float32frombits(sign)
-		}
-		f := float32(mant) / (1 << 24)
-		if sign != 0 {
-			return -f
-		}
-		return f
-	case 31:
-		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
-	}
-	return math.Float32frombits(sign | (exp+127-15)<<23 | mant<<13)
 }
