@@ -38,16 +38,34 @@ const cueWindow = 4
 // stage-two features.
 func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext, trace bool) {
 	st.tok.Encode(text, &s.enc)
-	enc := &s.enc
-	nw := len(enc.Words)
 	s.stems, s.shared, s.sent = s.stems[:0], s.shared[:0], s.sent[:0]
 	s.insult, s.ask = s.insult[:0], s.ask[:0]
 	s.feats, s.spans = s.feats[:0], s.spans[:0]
-	s.seen = resetSet(s.seen, nw)
+	s.seen = resetSet(s.seen, len(s.enc.Words))
+	st.relMeasures(s, c, st.overlap(s, text, c))
+	negations := st.words(s, c, trace)
+	st.questions(s, trace)
+	// Whether the comment and the article's first line negate: a "not" on one side only often
+	// marks the opposite position.
+	parity := uint64(0)
+	if negations > 0 {
+		parity = 1
+	}
+	if c.negated {
+		parity += 2
+	}
+	st.add(s, key(nsStCue, 300+parity), 1, stBlkCue, trace, tn(trace, "negation:", [...]string{"neither", "comment", "article", "both"}[parity]), -1, -1)
+	st.relBins(s, trace)
+	st.normalize(s)
+}
 
-	// Pass 1: stems, overlap and sentences.
-	var uniq, sharedN, entities, entShared, titleShared int
-	var mass, sharedMass, sq, dotAll, dotTitle, titleMass, maxIDF float64
+// overlap is pass one over the comment's words: it records each word's stem, whether the
+// context shares it and its sentence, marks sentences that insult or ask, and returns the
+// overlap counts of the comment's unique stems with the context.
+func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) relStats {
+	enc := &s.enc
+	nw := len(enc.Words)
+	var r relStats
 	sent := int32(0)
 	sentStart := true
 	s.insult = append(s.insult, false)
@@ -64,24 +82,24 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 			shared = inCtx
 			if setAdd(s.seen, stem) {
 				v := float64(st.idfOf(stem))
-				uniq++
-				mass += v
-				sq += v * v
+				r.uniq++
+				r.mass += v
+				r.sq += v * v
 				if inCtx {
-					sharedN++
-					sharedMass += v
-					dotAll += v * float64(idf)
-					maxIDF = max(maxIDF, v)
+					r.shared++
+					r.sharedMass += v
+					r.dotAll += v * float64(idf)
+					r.maxShared = max(r.maxShared, v)
 				}
 				if tv, ok := c.title[stem]; ok {
-					titleShared++
-					dotTitle += v * float64(tv)
-					titleMass += float64(tv)
+					r.titleShared++
+					r.dotTitle += v * float64(tv)
+					r.titleMass += float64(tv)
 				}
 				if !sentStart && capitalized(text[enc.Words[i].Start:enc.Words[i].End]) {
-					entities++
+					r.entities++
 					if inCtx {
-						entShared++
+						r.entShared++
 					}
 				}
 			}
@@ -108,15 +126,18 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 			}
 		}
 	}
-	st.relMeasures(s, c, relStats{uniq, sharedN, entities, entShared, titleShared, mass, sharedMass,
-		sq, dotAll, dotTitle, titleMass, maxIDF})
+	return r
+}
 
-	// Pass 2: words, bigrams and cues.
+// words is pass two: it adds the word, framed-word, bigram, cue and contradiction features of
+// the comment's words and returns how many negations it read.
+func (st *stanceModel) words(s *stanceScratch, c *stanceContext, trace bool) int {
+	enc := &s.enc
 	neg, negations := 0, 0
 	prev := ""
 	var prevHash uint64
 	first := true
-	for i := range nw {
+	for i := range len(enc.Words) {
 		w := enc.Norm(i)
 		if isPunct(w) {
 			// Punctuation ends a negation scope and a bigram, but stays the previous word for
@@ -157,6 +178,12 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 		prev, prevHash = w, h
 		first = false
 	}
+	return negations
+}
+
+// questions adds a feature per question sentence, one when the last sentence asks, and one when
+// the comment asks nothing else.
+func (st *stanceModel) questions(s *stanceScratch, trace bool) {
 	asks := 0
 	for si, q := range s.ask {
 		if q {
@@ -171,18 +198,6 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 		// Nothing but questions: a reader who asks rather than argues.
 		st.add(s, key(nsStQuestion, 3), 1, stBlkCue, trace, "question:only", -1, -1)
 	}
-	// Whether the comment and the article's first line negate: a "not" on one side only often
-	// marks the opposite position.
-	parity := uint64(0)
-	if negations > 0 {
-		parity = 1
-	}
-	if c.negated {
-		parity += 2
-	}
-	st.add(s, key(nsStCue, 300+parity), 1, stBlkCue, trace, tn(trace, "negation:", [...]string{"neither", "comment", "article", "both"}[parity]), -1, -1)
-	st.relBins(s, trace)
-	st.normalize(s)
 }
 
 // capitalized reports whether an original word starts with an upper-case letter: inside a
@@ -190,105 +205,6 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 func capitalized(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsUpper(r)
-}
-
-// relStats are the overlap counts of pass one.
-type relStats struct {
-	uniq, shared, entities, entShared, titleShared               int
-	mass, sharedMass, sq, dotAll, dotTitle, titleMass, maxShared float64
-}
-
-// relMeasures fills s.x from the overlap counts. Every measure is of unique stems, so a
-// repeated sentence changes none of them.
-func (st *stanceModel) relMeasures(s *stanceScratch, c *stanceContext, r relStats) {
-	x := &s.x
-	clear(x[:])
-	norm := math.Sqrt(r.sq)
-	if norm > 0 && c.norm > 0 {
-		x[relCos] = r.dotAll / (norm * c.norm)
-	}
-	if norm > 0 && c.titleN > 0 {
-		x[relCosTitle] = r.dotTitle / (norm * c.titleN)
-	}
-	if r.mass > 0 {
-		x[relCoverComment] = r.sharedMass / r.mass
-	}
-	if c.tmass > 0 {
-		x[relCoverTitle] = r.titleMass / c.tmass
-	}
-	if c.mass > 0 {
-		x[relCoverContext] = r.sharedMass / c.mass
-	}
-	x[relLogShared] = math.Log1p(float64(r.shared))
-	switch n := r.shared; {
-	case n == 0:
-		x[relShared0] = 1
-	case n == 1:
-		x[relShared1] = 1
-	case n == 2:
-		x[relShared2] = 1
-	case n <= 4:
-		x[relShared3] = 1
-	case n <= 7:
-		x[relShared5] = 1
-	default:
-		x[relShared8] = 1
-	}
-	switch n := r.uniq; {
-	case n <= 2:
-		x[relLen0] = 1
-	case n <= 5:
-		x[relLen3] = 1
-	case n <= 10:
-		x[relLen6] = 1
-	case n <= 20:
-		x[relLen11] = 1
-	case n <= 40:
-		x[relLen21] = 1
-	default:
-		x[relLen41] = 1
-	}
-	if r.shared == 0 && r.uniq >= 6 {
-		x[relNoneLong] = 1
-	}
-	x[relEntShared] = float64(min(r.entShared, 3)) / 3
-	if r.entities > 0 && r.entShared == 0 {
-		x[relEntMissing] = 1
-	}
-	x[relMaxIDF] = r.maxShared / 16
-	x[relSqrtCos] = math.Sqrt(x[relCos])
-	if c.short {
-		x[relShortContext] = 1
-		x[relCosShort] = x[relCos]
-		x[relCoverShort] = x[relCoverComment]
-	}
-	x[relTitleShared] = math.Log1p(float64(r.titleShared))
-	if r.uniq <= 10 && r.shared > 0 {
-		// A short comment has few words to share: one rare word in common says more there
-		// than in a long comment, where chance overlap is common.
-		x[relShortCommentShared] = 1
-		x[relShortCommentMaxIDF] = x[relMaxIDF]
-	}
-}
-
-// relBins adds binned relatedness to stage two: how closely a comment follows the article also
-// separates a discussion from a verdict. (The comment's length is left out: the training sets
-// differ in length by source and class, which would teach length as stance.)
-func (st *stanceModel) relBins(s *stanceScratch, trace bool) {
-	cb := 0
-	switch c := s.x[relCos]; {
-	case c == 0:
-	case c < 0.05:
-		cb = 1
-	case c < 0.1:
-		cb = 2
-	case c < 0.2:
-		cb = 3
-	default:
-		cb = 4
-	}
-	names := [...]string{"0", "<0.05", "<0.1", "<0.2", ">=0.2"}
-	st.add(s, key(nsStRel, uint64(cb)), 1, stBlkCue, trace, tn(trace, "related:cosine", names[cb]), -1, -1)
 }
 
 // cues adds the stance cue features of word i.
