@@ -114,16 +114,8 @@ func FitStance(ctx context.Context, base *Model, train []Example, cfg StanceConf
 			fmt.Fprintf(cfg.Progress, format+"\n", a...)
 		}
 	}
-	for i, ex := range train {
-		if !slices.Contains(StanceClasses, ex.Label) {
-			return nil, fmt.Errorf("train stance: example %d: label %q is not a stance (%v)", i+1, ex.Label, StanceClasses)
-		}
-		if ex.Context == "" {
-			return nil, fmt.Errorf("train stance: example %d has no context", i+1)
-		}
-	}
-	if len(train) == 0 {
-		return nil, errors.New("train stance: no examples")
+	if err := checkStanceExamples(train); err != nil {
+		return nil, err
 	}
 	st := &stanceModel{tok: base.feat.tok, w: make([]uint16, cfg.Buckets*stanceK)}
 	st.hdr = StanceInfo{Classes: StanceClasses, Buckets: cfg.Buckets, IDFBuckets: cfg.IDFBuckets,
@@ -133,7 +125,48 @@ func FitStance(ctx context.Context, base *Model, train []Example, cfg StanceConf
 	d := featurizeStance(st, train, cfg)
 	progress("stance: %d rows, %d groups (claims or articles), %d sources", len(d.y), d.groups, d.nSrc)
 
-	// Stage one: relatedness, every row.
+	relFit, err := fitRelatedness(ctx, d, cfg, progress)
+	if err != nil {
+		return nil, err
+	}
+	twoFit, err := fitStageTwo(ctx, d, cfg, progress)
+	if err != nil {
+		return nil, err
+	}
+	st.serve(relFit, twoFit, d, cfg)
+
+	// Out-of-fold four-class probabilities: every row's relatedness and stage two from the
+	// fits that did not see its claim.
+	probs := make([][]float64, len(d.y))
+	for i := range d.y {
+		pu := sigmoid((relFit.oof[i][1] - relFit.oof[i][0]) / relFit.temp)
+		q := twoFit.predictFold(d.idx[d.ptr[i]:d.ptr[i+1]], d.val[d.ptr[i]:d.ptr[i+1]], d.src[i], d.fold[i])
+		probs[i] = []float64{(1 - pu) * q[0], (1 - pu) * q[1], (1 - pu) * q[2], pu}
+	}
+	st.hdr.CV = stanceCV(train, d, probs)
+	return &Stance{m: st}, nil
+}
+
+// checkStanceExamples refuses an empty training set, a label that is not a stance class and an
+// example without a context.
+func checkStanceExamples(train []Example) error {
+	for i, ex := range train {
+		if !slices.Contains(StanceClasses, ex.Label) {
+			return fmt.Errorf("train stance: example %d: label %q is not a stance (%v)", i+1, ex.Label, StanceClasses)
+		}
+		if ex.Context == "" {
+			return fmt.Errorf("train stance: example %d has no context", i+1)
+		}
+	}
+	if len(train) == 0 {
+		return errors.New("train stance: no examples")
+	}
+	return nil
+}
+
+// fitRelatedness fits stage one, relatedness (unrelated or not), on every row's dense
+// relatedness measures.
+func fitRelatedness(ctx context.Context, d *stanceRows, cfg StanceConfig, progress func(string, ...any)) (*softmaxProblem, error) {
 	relP := &softmaxProblem{k: 2, dim: numRel, nSrc: d.nSrc}
 	for r := range d.y {
 		relP.addDense(d.rel[r][:], stanceB2i(d.y[r] == 3), d.src[r], d.fold[r])
@@ -141,8 +174,12 @@ func FitStance(ctx context.Context, base *Model, train []Example, cfg StanceConf
 	if err := relP.selectLambda(ctx, cfg.Lambdas, cfg.Folds, cfg.MaxIter, progress, "relatedness"); err != nil {
 		return nil, err
 	}
-	relFit := relP
-	// Stage two: agree / disagree / discuss, related rows.
+	return relP, nil
+}
+
+// fitStageTwo fits stage two, agree / disagree / discuss, on the related rows' features, each
+// source's rows over the classes it labels.
+func fitStageTwo(ctx context.Context, d *stanceRows, cfg StanceConfig, progress func(string, ...any)) (*softmaxProblem, error) {
 	twoP := &softmaxProblem{k: stanceK, dim: cfg.Buckets, nSrc: d.nSrc, balanced: true}
 	twoP.allowed = make([]uint8, d.nSrc)
 	for i, y := range d.y {
@@ -158,9 +195,12 @@ func FitStance(ctx context.Context, base *Model, train []Example, cfg StanceConf
 	if err := twoP.selectLambda(ctx, cfg.Lambdas, cfg.Folds, cfg.MaxIter, progress, "stance"); err != nil {
 		return nil, err
 	}
-	twoFit := twoP
+	return twoP, nil
+}
 
-	// Serve the shared intercepts, calibration folded in.
+// serve sets the served weights from the two fits: the shared intercepts, calibration folded
+// in, the relatedness moved to cfg.UnrelatedPrior if set, and the settings that made them.
+func (st *stanceModel) serve(relFit, twoFit *softmaxProblem, d *stanceRows, cfg StanceConfig) {
 	a := 1 / relFit.temp
 	for j := range numRel {
 		st.hdr.Rel[j] = a * (relFit.w[j*2+1] - relFit.w[j*2])
@@ -186,17 +226,6 @@ func FitStance(ctx context.Context, base *Model, train []Example, cfg StanceConf
 	st.hdr.Settings["l2.stance"] = strconv.FormatFloat(twoFit.lambda, 'g', -1, 64)
 	st.hdr.Settings["temperature.relatedness"] = strconv.FormatFloat(relFit.temp, 'f', 3, 64)
 	st.hdr.Settings["temperature.stance"] = strconv.FormatFloat(twoFit.temp, 'f', 3, 64)
-
-	// Out-of-fold four-class probabilities: every row's relatedness and stage two from the
-	// fits that did not see its claim.
-	probs := make([][]float64, len(d.y))
-	for i := range d.y {
-		pu := sigmoid((relFit.oof[i][1] - relFit.oof[i][0]) / relFit.temp)
-		q := twoP.predictFold(d.idx[d.ptr[i]:d.ptr[i+1]], d.val[d.ptr[i]:d.ptr[i+1]], d.src[i], d.fold[i])
-		probs[i] = []float64{(1 - pu) * q[0], (1 - pu) * q[1], (1 - pu) * q[2], pu}
-	}
-	st.hdr.CV = stanceCV(train, d, probs)
-	return &Stance{m: st}, nil
 }
 
 // stanceCV measures out-of-fold probabilities over all rows and per source.
