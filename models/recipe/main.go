@@ -40,6 +40,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/tribune/tribune/models/internal/dataset"
 )
 
 // row is one input row of ../shared/data.
@@ -146,22 +148,7 @@ type reader struct{ data string }
 
 // read returns the rows of one split ("train", "dev") of a data set.
 func (rd reader) read(set, split string) ([]row, error) {
-	f, err := os.Open(filepath.Join(rd.data, set, split+".jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var rows []row
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<26)
-	for n := 1; sc.Scan(); n++ {
-		var r row
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("%s/%s line %d: %w", set, split, n, err)
-		}
-		rows = append(rows, r)
-	}
-	return rows, sc.Err()
+	return dataset.Read[row](rd.data, set, split)
 }
 
 // conversion is a data set and the function that maps one of its rows.

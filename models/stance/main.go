@@ -34,13 +34,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,9 +45,10 @@ import (
 
 	"github.com/tribune/tribune/classifier"
 	"github.com/tribune/tribune/models"
-	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/models/internal/dataset"
 )
 
+// row is one input row of ../shared/data.
 type row struct {
 	Text    string `json:"text"`
 	Label   string `json:"label"`
@@ -90,6 +88,8 @@ func main() {
 	}
 }
 
+// run puts a stance trained on the data sets into the model in (the default if empty), writes
+// it to out if set and, with eval, measures it.
 func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceConfig) error {
 	var base *classifier.Model
 	var err error
@@ -132,9 +132,7 @@ func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceCo
 	return nil
 }
 
-// showMisses prints the suite's misses with their explanations.
-var showMisses bool
-
+// stanceMap maps the training sets' labels to stance classes.
 var stanceMap = map[string]string{"support": "agree", "undermine": "disagree", "pro": "agree", "con": "disagree",
 	"agree": "agree", "disagree": "disagree", "discuss": "discuss", "unrelated": "unrelated"}
 
@@ -212,6 +210,7 @@ var discussTemplates = []string{
 	"Figures on %[2]s are expected to be released at the end of the month.",
 }
 
+// discussRow returns the synthetic discuss row of the i-th row, whose claim is claim.
 func discussRow(claim string, i int) string {
 	c := strings.TrimSuffix(strings.TrimSpace(claim), ".")
 	if c != "" && !strings.HasPrefix(c, "I ") {
@@ -236,207 +235,7 @@ func heldOut(text string) bool {
 	return h%5 == 0
 }
 
+// read returns the rows of one split of a data set.
 func read(data, set, split string) ([]row, error) {
-	f, err := os.Open(filepath.Join(data, set, split+".jsonl"))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var rows []row
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<16), 1<<26)
-	for n := 1; sc.Scan(); n++ {
-		var r row
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("%s/%s line %d: %w", set, split, n, err)
-		}
-		rows = append(rows, r)
-	}
-	return rows, sc.Err()
-}
-
-// evaluate prints per-set metrics with confusion matrices.
-func evaluate(m *classifier.Model, data, suite string, arcDev []classifier.Example) error {
-	type set struct {
-		name    string
-		rows    []classifier.Example
-		classes []string
-		mapPred func(probs []float64) string
-	}
-	argmax := func(classes []string) func([]float64) string {
-		return func(p []float64) string {
-			best := 0
-			for i := range p {
-				if slices.Contains(classes, classifier.StanceClasses[i]) && (p[i] > p[best] ||
-					!slices.Contains(classes, classifier.StanceClasses[best])) {
-					best = i
-				}
-			}
-			return classifier.StanceClasses[best]
-		}
-	}
-	noneAsDiscuss := func(p []float64) string {
-		l := argmax(classifier.StanceClasses)(p)
-		if l == "unrelated" {
-			return "discuss"
-		}
-		return l
-	}
-	var sets []set
-	load := func(name, folder, split string, mapping map[string]string) error {
-		rows, err := read(data, folder, split)
-		if err != nil {
-			return err
-		}
-		var exs []classifier.Example
-		for _, r := range rows {
-			l, ok := mapping[r.Label]
-			if !ok {
-				return fmt.Errorf("%s: unknown label %q", folder, r.Label)
-			}
-			exs = append(exs, classifier.Example{Text: r.Text, Context: r.Context, Label: l})
-		}
-		sets = append(sets, set{name: name, rows: exs})
-		return nil
-	}
-	if err := load("perspectrum dev (agree/disagree)", "perspectrum_stance", "dev", stanceMap); err != nil {
-		return err
-	}
-	sets[len(sets)-1].classes = []string{"agree", "disagree"}
-	sets[len(sets)-1].mapPred = argmax([]string{"agree", "disagree"})
-	if err := load("semeval2016 dev (zero-shot)", "semeval2016_task6_stance", "dev",
-		map[string]string{"favor": "agree", "against": "disagree", "none": "discuss"}); err != nil {
-		return err
-	}
-	sets[len(sets)-1].classes = []string{"agree", "disagree", "discuss"}
-	sets[len(sets)-1].mapPred = noneAsDiscuss
-	if err := load("rumoureval2017 dev (zero-shot)", "rumoureval2017_reply_stance", "dev",
-		map[string]string{"support": "agree", "deny": "disagree", "query": "discuss", "comment": "discuss"}); err != nil {
-		return err
-	}
-	sets[len(sets)-1].classes = []string{"agree", "disagree", "discuss"}
-	sets[len(sets)-1].mapPred = noneAsDiscuss
-	if len(arcDev) > 0 {
-		sets = append(sets, set{name: "ARC dev carved by comment", rows: arcDev,
-			classes: classifier.StanceClasses, mapPred: argmax(classifier.StanceClasses)})
-	}
-	if suite != "" {
-		exs, err := readSuite(suite)
-		if err != nil {
-			return err
-		}
-		sets = append(sets, set{name: "our stance suite (" + suite + ")", rows: exs,
-			classes: classifier.StanceClasses, mapPred: argmax(classifier.StanceClasses)})
-	}
-	for _, s := range sets {
-		gold := make([]string, len(s.rows))
-		pred := make([]string, len(s.rows))
-		var p classifier.Prediction
-		confident, right := 0, 0
-		for i, ex := range s.rows {
-			m.PredictInto(&p, ex.Text, ex.Context)
-			h := p.Heads[len(p.Heads)-1]
-			gold[i], pred[i] = ex.Label, s.mapPred(h.Probs)
-			if _, top := h.Top(); top >= moderation.StanceConfidence {
-				confident++
-				if gold[i] == pred[i] {
-					right++
-				}
-			}
-		}
-		if showMisses && strings.HasPrefix(s.name, "our stance suite") {
-			for i, ex := range s.rows {
-				if gold[i] == pred[i] {
-					continue
-				}
-				e := m.Explain(ex.Text, ex.Context, 6)
-				h := e.Heads[len(e.Heads)-1]
-				fmt.Printf("MISS want %s got %s %.2f: %q\n", gold[i], pred[i], h.Probs, ex.Text)
-				for _, c := range h.Explanation {
-					fmt.Printf("      %+.3f %s\n", c.Weight, c.Feature)
-				}
-			}
-		}
-		fmt.Print(report(s.name, s.classes, gold, pred))
-		fmt.Printf("   confident (top stance >= %.2f): %d of %d, right %d (%.3f); unclear %d\n",
-			moderation.StanceConfidence, confident, len(gold), right, float64(right)/float64(max(confident, 1)), len(gold)-confident)
-	}
-	return nil
-}
-
-// report formats macro-F1, per-class F1 and the confusion matrix (rows gold, columns decided).
-func report(name string, classes, gold, pred []string) string {
-	var b strings.Builder
-	all := slices.Clone(classes)
-	for _, p := range pred {
-		if !slices.Contains(all, p) {
-			all = append(all, p)
-		}
-	}
-	conf := make([][]int, len(all))
-	for i := range conf {
-		conf[i] = make([]int, len(all))
-	}
-	for i := range gold {
-		conf[slices.Index(all, gold[i])][slices.Index(all, pred[i])]++
-	}
-	macro := 0.0
-	var per []string
-	for c, name := range classes {
-		tp, sup, dec := conf[c][c], 0, 0
-		for k := range all {
-			sup += conf[c][k]
-			dec += conf[k][c]
-		}
-		f := 0.0
-		if sup+dec > 0 {
-			f = 2 * float64(tp) / float64(sup+dec)
-		}
-		macro += f
-		per = append(per, fmt.Sprintf("%s %.3f (n=%d)", name, f, sup))
-	}
-	macro /= float64(len(classes))
-	fmt.Fprintf(&b, "== %s: n=%d macro-F1 %.4f; F1 %s\n", name, len(gold), macro, strings.Join(per, ", "))
-	fmt.Fprintf(&b, "   gold \\ decided: %s\n", strings.Join(all, " "))
-	for i, c := range all {
-		fmt.Fprintf(&b, "   %-10s %v\n", c, conf[i])
-	}
-	return b.String()
-}
-
-// readSuite reads our stance suite: rows {"article", "text", "label"} and, beside it,
-// <name>_articles.jsonl with {"id", "title", "body"}; the context is the title, a line break
-// and the body, as the service reads an article (moderation.Article.StanceContext).
-func readSuite(path string) ([]classifier.Example, error) {
-	type art struct{ ID, Title, Body string }
-	arts := map[string]string{}
-	apath := strings.TrimSuffix(path, ".jsonl") + "_articles.jsonl"
-	b, err := os.ReadFile(apath)
-	if err != nil {
-		return nil, err
-	}
-	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var a art
-		if err := json.Unmarshal([]byte(line), &a); err != nil {
-			return nil, fmt.Errorf("%s: %w", apath, err)
-		}
-		arts[a.ID] = a.Title + "\n" + a.Body
-	}
-	b, err = os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []classifier.Example
-	for n, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		var r struct{ Article, Text, Label string }
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, n+1, err)
-		}
-		ctx, ok := arts[r.Article]
-		if !ok {
-			return nil, fmt.Errorf("%s line %d: no article %q", path, n+1, r.Article)
-		}
-		out = append(out, classifier.Example{Text: r.Text, Context: ctx, Label: r.Label})
-	}
-	return out, nil
+	return dataset.Read[row](data, set, split)
 }
