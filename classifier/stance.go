@@ -21,9 +21,8 @@ var StanceClasses = []string{"agree", "disagree", "discuss", "unrelated"}
 // (insults, swearing, slurs) are left out of both stages.
 type stanceModel struct {
 	hdr StanceInfo
-	rel []float64 // relatedness weights, numRel
-	w   []uint16  // stage-two weights: Buckets rows of 3 half floats
-	idf []uint8   // quantized idf per hashed word stem, idfBuckets
+	w   []uint16 // stage-two weights: Buckets rows of 3 half floats
+	idf []uint8  // quantized idf per hashed word stem, idfBuckets
 	tok *wordpiece.Tokenizer
 
 	mu    sync.RWMutex

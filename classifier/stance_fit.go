@@ -11,17 +11,17 @@ import (
 // k intercepts, then nSrc×k source intercepts that exist in training only (a Gaussian prior of
 // variance 1 each), so that no source's class balance becomes the served prior.
 type softmaxProblem struct {
-	k, dim, nSrc    int
-	ptr             []int
-	idx             []int32
-	val             []float32
-	y, src, fold    []int
-	folds           int
-	foldW           [][]float64 // per fold, the chosen lambda's parameters
-	oof             [][]float64 // per row, out-of-fold logits at the chosen lambda
-	w, bias         []float64
-	lambda, temp    float64
-	maxIter, folded int
+	k, dim, nSrc int
+	ptr          []int
+	idx          []int32
+	val          []float32
+	y, src, fold []int
+	folds        int
+	foldW        [][]float64 // per fold, the chosen lambda's parameters
+	oof          [][]float64 // per row, out-of-fold logits at the chosen lambda
+	w, bias      []float64
+	lambda, temp float64
+	maxIter      int
 	// allowed is, per source, the bit set of classes its rows are labeled with. A row's
 	// softmax runs over those classes only: a data set that never labels discuss says nothing
 	// against it, so it must not pull discuss down.
