@@ -44,8 +44,8 @@ func scoresToJSON(s moderation.Scores) scoresJSON {
 		for st, p := range s.Stance {
 			out.Stance[string(st)] = p
 		}
-		top, _ := s.TopStance()
-		out.StanceLabel = string(top)
+		label, _ := s.StanceLabel()
+		out.StanceLabel = string(label)
 	}
 	return out
 }

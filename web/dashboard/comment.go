@@ -71,7 +71,7 @@ func (d *Handler) commentPage(c *gin.Context) {
 	v.Flash = decisionFlash(c.Query("done"), c.Query("n"), "")
 	for _, r := range records {
 		row := scoreHistoryRow{Record: r}
-		row.Stance, _ = r.Scores.TopStance()
+		row.Stance, _ = r.Scores.StanceLabel()
 		for _, head := range moderation.ToneAttributes {
 			if p, ok := r.Scores.Tone[head]; ok {
 				row.Tones = append(row.Tones, toneScore{Name: head, Score: p})
