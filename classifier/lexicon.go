@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -43,10 +44,13 @@ type lexTable struct {
 }
 
 // lexLists are the word lists of version 1; lexAdditions what version 2 adds to them.
-var lexLists = []struct {
+// lexList is one category's words, separated by white space.
+type lexList struct {
 	cat   uint16
 	words string
-}{
+}
+
+var lexLists = []lexList{
 	{lexProfane, `fuck fucks fucking fucked fucker fuckers fuckin motherfucker motherfuckers motherfucking
 		fuckwit fuckhead shit shits shitty shite bullshit horseshit shithead shitheads crap crappy asshole
 		assholes arsehole arseholes arse ass asses jackass dumbass bitch bitches bitching bastard bastards
@@ -81,10 +85,7 @@ var lexLists = []struct {
 	{lexIntent, `will should gonna going shall must deserve deserves deserved hope wish ought let`},
 }
 
-var lexAdditions = []struct {
-	cat   uint16
-	words string
-}{
+var lexAdditions = []lexList{
 	// Words that are as often civil in news comments ("school breaks", "a phone ban", "hospital
 	// waiting lists", "head of the council", "injured in a crash") are left out: a category
 	// learns one weight for all its words.
@@ -134,25 +135,24 @@ var lexPairsV2 = [][2]uint16{
 
 // lexTables holds every version; index 0 and 1 are version 1.
 var lexTables = func() []*lexTable {
-	v1 := &lexTable{words: map[string]uint16{}, pairs: lexPairsV1}
-	for _, l := range lexLists {
-		for _, w := range strings.Fields(l.words) {
-			v1.words[w] |= l.cat
-		}
-	}
-	v2 := &lexTable{words: map[string]uint16{}, pairs: append(append([][2]uint16{}, lexPairsV1...), lexPairsV2...)}
-	for _, ls := range [][]struct {
-		cat   uint16
-		words string
-	}{lexLists, lexAdditions} {
+	v1 := newLexTable(lexPairsV1, lexLists)
+	v2 := newLexTable(append(slices.Clone(lexPairsV1), lexPairsV2...), lexLists, lexAdditions)
+	return []*lexTable{v1, v1, v2}
+}()
+
+// newLexTable builds a lexicon of the given pairs from word lists; a word in several lists has
+// all their categories.
+func newLexTable(pairs [][2]uint16, lists ...[]lexList) *lexTable {
+	t := &lexTable{words: map[string]uint16{}, pairs: pairs}
+	for _, ls := range lists {
 		for _, l := range ls {
 			for _, w := range strings.Fields(l.words) {
-				v2.words[w] |= l.cat
+				t.words[w] |= l.cat
 			}
 		}
 	}
-	return []*lexTable{v1, v1, v2}
-}()
+	return t
+}
 
 // lexiconFor returns the lexicon of version v (0 means 1).
 func lexiconFor(v int) (*lexTable, error) {
