@@ -133,7 +133,9 @@ type Comment struct {
 	Text       string
 	ParentID   int64 // 0 when the comment is not a reply
 	ExternalID string
-	CreatedAt  time.Time
+	// URL is the comment's address on the site, "" when the site did not send one.
+	URL       string
+	CreatedAt time.Time
 
 	// Assessment is the latest machine assessment (scores, model version, explanation).
 	Assessment Assessment
@@ -172,6 +174,8 @@ type Submission struct {
 	Text       string
 	ParentID   int64
 	ExternalID string
+	// URL is the comment's address on the site (optional): the dashboard links to it.
+	URL string
 	// IdempotencyKey makes retries safe: a second submission with the same key (per API key
 	// or site) returns the first comment instead of storing a new one.
 	IdempotencyKey string

@@ -211,6 +211,7 @@ func (s *Service) Submit(ctx context.Context, scope string, sub Submission) (Com
 		Text:           sub.Text,
 		ParentID:       sub.ParentID,
 		ExternalID:     sub.ExternalID,
+		URL:            sub.URL,
 		CreatedAt:      s.now(),
 		Assessment:     a,
 		MachineVerdict: verdict,
@@ -252,6 +253,9 @@ func validateSubmission(sub Submission) error {
 		return err
 	}
 	if err := checkText("idempotency_key", sub.IdempotencyKey, MaxIDBytes, false); err != nil {
+		return err
+	}
+	if err := checkURL("url", sub.URL); err != nil {
 		return err
 	}
 	if sub.ParentID < 0 {

@@ -129,4 +129,5 @@ type Store interface {
 	QueueStore
 	SearchStore
 	UndoStore
+	ThreadStore
 }

@@ -12,7 +12,7 @@ import (
 // join, is the current time: a lease with until <= now has ended and is not shown.
 const (
 	commentColumns = `c.id, c.article_id, c.author_id, c.author_name, c.text,
-	coalesce(c.parent_id, 0), coalesce(c.external_id, ''), c.created_at,
+	coalesce(c.parent_id, 0), coalesce(c.external_id, ''), c.url, c.created_at,
 	c.model_version, c.machine_verdict, c.reasons, c.priority,
 	coalesce(s.tone, 'null'), coalesce(s.stance, 'null'), coalesce(s.explanation, 'null'),
 	coalesce(s.language, ''),
@@ -43,7 +43,7 @@ type commentRow struct {
 func (r *commentRow) dest() []any {
 	c := &r.c
 	return []any{&c.ID, &c.ArticleID, &c.Author.ID, &c.Author.Name, &c.Text,
-		&c.ParentID, &c.ExternalID, &r.created,
+		&c.ParentID, &c.ExternalID, &c.URL, &r.created,
 		&c.Assessment.ModelVersion, &r.verdict, &r.reasons, &c.Priority,
 		&r.tone, &r.stance, &r.explanation, &c.Assessment.Language,
 		&r.dID, &r.dModerator, &r.dName, &r.dVerdict, &r.dReason, &r.dNote, &r.dOverride, &r.dCreated,

@@ -291,10 +291,10 @@ func (r *commentInsert) insert(ctx context.Context, tx *sql.Tx) (moderation.Comm
 		return prev, false, err
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO comments
-		(article_id, author_id, author_name, text, parent_id, external_id, scope, idempotency_key,
+		(article_id, author_id, author_name, text, parent_id, external_id, url, scope, idempotency_key,
 		 created_at, model_version, machine_verdict, reasons, priority, status, stance)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ArticleID, c.Author.ID, c.Author.Name, c.Text, nullInt(c.ParentID), nullString(c.ExternalID),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ArticleID, c.Author.ID, c.Author.Name, c.Text, nullInt(c.ParentID), nullString(c.ExternalID), c.URL,
 		r.scope, nullString(r.key), r.created, c.Assessment.ModelVersion,
 		string(c.MachineVerdict), r.reasons, c.Priority, string(c.MachineVerdict), string(r.top))
 	if err != nil {

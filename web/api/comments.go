@@ -25,6 +25,7 @@ type commentRequest struct {
 	Text       string     `json:"text"`
 	ParentID   int64      `json:"parent_id"`
 	ExternalID string     `json:"external_id"`
+	URL        string     `json:"url"`
 }
 
 type authorJSON struct {
@@ -41,6 +42,7 @@ type commentResponse struct {
 	Text           string           `json:"text"`
 	ParentID       int64            `json:"parent_id,omitempty"`
 	ExternalID     string           `json:"external_id,omitempty"`
+	URL            string           `json:"url,omitempty"`
 	CreatedAt      time.Time        `json:"created_at"`
 	Status         string           `json:"status"`
 	MachineVerdict string           `json:"machine_verdict"`
@@ -53,12 +55,13 @@ type commentResponse struct {
 	Decision       *decisionJSON    `json:"decision,omitempty"`
 	Claim          *claimJSON       `json:"claim,omitempty"`
 	Article        *articleResponse `json:"article,omitempty"`
+	Reports        []reportResponse `json:"reports,omitempty"` // open reader reports, in the reported queue
 }
 
 func commentJSON(c moderation.Comment, withExplanation bool) commentResponse {
 	r := commentResponse{
 		ID: c.ID, ArticleID: c.ArticleID, Author: authorJSON{ID: c.Author.ID, Name: c.Author.Name},
-		Text: c.Text, ParentID: c.ParentID, ExternalID: c.ExternalID, CreatedAt: c.CreatedAt,
+		Text: c.Text, ParentID: c.ParentID, ExternalID: c.ExternalID, URL: c.URL, CreatedAt: c.CreatedAt,
 		Status: string(c.Status()), MachineVerdict: string(c.MachineVerdict), Reasons: reasonsJSON(c.Reasons),
 		ModelVersion: c.Assessment.ModelVersion, Language: c.Assessment.Language,
 		Scores: scoresToJSON(c.Assessment.Scores),
@@ -92,7 +95,7 @@ func (s *Handler) postComment(c *gin.Context) {
 	}
 	cm, created, err := s.Svc.SubmitToSite(c.Request.Context(), currentSite(c), apiKeyScope(c), moderation.Submission{
 		ArticleID: req.ArticleID, Author: moderation.Author{ID: req.Author.ID, Name: req.Author.Name},
-		Text: req.Text, ParentID: req.ParentID, ExternalID: req.ExternalID,
+		Text: req.Text, ParentID: req.ParentID, ExternalID: req.ExternalID, URL: req.URL,
 		IdempotencyKey: c.GetHeader(IdempotencyHeader),
 	})
 	if err != nil {

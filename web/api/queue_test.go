@@ -133,3 +133,44 @@ func TestQueueClaimDecide(t *testing.T) {
 		t.Errorf("queue after decisions = %v, want %v", got, wantLeft)
 	}
 }
+
+// TestQueueKinds: the moderators' API lists the dashboard's other queues, the reported one
+// with its reports, and refuses unknown queues and bad offsets by name.
+func TestQueueKinds(t *testing.T) {
+	f := newFixture(t)
+	f.PutArticle("tram", moderation.ModeAuto)
+	calm := f.postComment("tram", "u1", "A calm remark about timetables.")
+	other := f.postComment("tram", "u2", "Another calm remark about the stops.")
+	f.DoJSON(http.MethodPost, fmt.Sprintf("/api/v1/comments/%d/reports", calm.ID), f.Key,
+		map[string]string{"reason": "spam", "reporter_id": "r1", "note": "posted 3 times"}, http.StatusCreated, nil)
+
+	var q queueResponse
+	f.DoJSON(http.MethodGet, "/api/v1/queue?queue=reported", f.Alice, nil, http.StatusOK, &q)
+	if q.Queue != "reported" || len(q.Items) != 1 || q.Items[0].ID != calm.ID {
+		t.Fatalf("reported queue = %+v, want comment %d", q, calm.ID)
+	}
+	if r := q.Items[0].Reports; len(r) != 1 || r[0].Reason != "spam" || r[0].Note != "posted 3 times" || r[0].ReporterID != "r1" {
+		t.Errorf("reports = %+v", r)
+	}
+	f.DoJSON(http.MethodGet, "/api/v1/queue?queue=approved&limit=1", f.Alice, nil, http.StatusOK, &q)
+	if len(q.Items) != 1 || q.Items[0].ID != other.ID {
+		t.Errorf("approved page 1 = %v, want the newest, %d", ids(q.Items), other.ID)
+	}
+	f.DoJSON(http.MethodGet, "/api/v1/queue?queue=approved&limit=1&offset=1", f.Alice, nil, http.StatusOK, &q)
+	if len(q.Items) != 1 || q.Items[0].ID != calm.ID {
+		t.Errorf("approved page 2 = %v, want %d", ids(q.Items), calm.ID)
+	}
+	f.DoJSON(http.MethodGet, "/api/v1/queue", f.Alice, nil, http.StatusOK, &q)
+	if q.Queue != "held" || len(q.Items) != 0 {
+		t.Errorf("held queue = %+v, want empty", q)
+	}
+	for _, path := range []string{"/api/v1/queue?queue=everything", "/api/v1/queue?queue=approved&offset=-1",
+		"/api/v1/queue?offset=5", "/api/v1/queue?queue=pending&offset=x"} {
+		w := f.Do(http.MethodGet, path, f.Alice, "")
+		var body httpx.ErrorBody
+		webtest.Decode(t, w, &body)
+		if w.Code != http.StatusBadRequest || body.Error.Field == "" {
+			t.Errorf("%s = %d %+v, want 400 naming a field", path, w.Code, body.Error)
+		}
+	}
+}

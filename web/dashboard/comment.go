@@ -15,6 +15,7 @@ type commentPageView struct {
 	page
 	commentView
 	Article        moderation.Article
+	Thread         moderation.Thread
 	Scores         []scoreHistoryRow
 	History        []moderation.AuditEntry
 	ClaimedByMe    bool
@@ -63,9 +64,14 @@ func (d *Handler) commentPage(c *gin.Context) {
 		d.fail(c, err)
 		return
 	}
+	thread, err := d.Svc.Thread(ctx, cm)
+	if err != nil {
+		d.fail(c, err)
+		return
+	}
 	me := httpx.CurrentModerator(c)
 	v := commentPageView{page: d.base(c, "Comment #"+strconv.FormatInt(id, 10), "queue"),
-		commentView: viewComment(cm, d.Svc.Policy()), Article: stats.Article, History: history,
+		commentView: viewComment(cm, d.Svc.Policy()), Article: stats.Article, Thread: thread, History: history,
 		ClaimedByMe:    cm.Claim != nil && cm.Claim.ModeratorID == me.ID,
 		ApproveReasons: moderation.ApproveReasons, RejectReasons: moderation.RejectReasons}
 	v.Flash = decisionFlash(c.Query("done"), c.Query("n"), "")

@@ -45,6 +45,7 @@ type queueItem struct {
 	commentView
 	Article     moderation.Article
 	Earlier     []moderation.Comment
+	Thread      moderation.Thread
 	ClaimedByMe bool
 	// Reports are the item's open reader reports (reported queue).
 	Reports []moderation.Report
@@ -85,6 +86,10 @@ func (d *Handler) queuePage(c *gin.Context) {
 			ClaimedByMe: it.Comment.Claim != nil && it.Comment.Claim.ModeratorID == me.ID}
 		earlier, err := d.Svc.AuthorComments(ctx, it.Comment.Author.ID, authorHistory+1)
 		if err != nil {
+			d.fail(c, err)
+			return
+		}
+		if qi.Thread, err = d.Svc.Thread(ctx, it.Comment); err != nil {
 			d.fail(c, err)
 			return
 		}
