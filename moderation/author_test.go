@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/moderation/moderationtest"
 )
 
 func (f *fixture) submitAs(t *testing.T, articleID, authorID, text string) moderation.Comment {
@@ -165,5 +168,33 @@ func TestRescoreKeepsStanding(t *testing.T) {
 			t.Errorf("comment %d by %s = %s under %s (%v), want %s", id, c.Author.ID, c.MachineVerdict,
 				c.Assessment.ModelVersion, c.Reasons, v)
 		}
+	}
+}
+
+// TestPolicyPreviewKeepsStanding: the settings page's preview judges a comment under the
+// standing it was judged under, as rescoring does: a trusted author's approved comment is not
+// counted as a change a stricter policy would make.
+func TestPolicyPreviewKeepsStanding(t *testing.T) {
+	ctx := context.Background()
+	f := newRescoreFixture(t)
+	for author, st := range map[string]moderation.AuthorStatus{"b": moderation.AuthorBanned, "t": moderation.AuthorTrusted} {
+		if err := f.svc.SetAuthorStatus(ctx, f.mod, author, st, time.Time{}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for author, want := range map[string]moderation.Verdict{"n": moderation.Hold, "t": moderation.Approve, "b": moderation.Reject} {
+		if c := f.submitAs(t, "a1", author, "You idiot, you idiot"); c.MachineVerdict != want {
+			t.Fatalf("author %s: %s, want %s", author, c.MachineVerdict, want)
+		}
+	}
+	p := moderationtest.Policy()
+	p.AutoReject = true
+	pv, err := f.svc.PreviewPolicy(ctx, p, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[[2]moderation.Verdict]int{{moderation.Hold, moderation.Reject}: 1}
+	if diff := cmp.Diff(want, pv.Transitions); diff != "" {
+		t.Errorf("preview transitions (-want +got):\n%s", diff)
 	}
 }

@@ -77,6 +77,8 @@ type StoredAssessment struct {
 	Mode           Mode
 	MachineVerdict Verdict
 	Decided        bool // a human decided it: a policy change never alters its status
+	// Standing is the author standing its verdict was given under, "" for none.
+	Standing AuthorStatus
 }
 
 // Overview summarises recent activity for the dashboard.
@@ -238,7 +240,7 @@ func (s *Service) PreviewPolicy(ctx context.Context, p Policy, n int) (PolicyPre
 	}
 	pv := PolicyPreview{Checked: len(recent), Transitions: map[[2]Verdict]int{}}
 	for _, a := range recent {
-		v, _ := p.JudgeStored(a.Text, Assessment{Scores: a.Scores, Language: a.Language}, a.Mode, reasons[a.CommentID])
+		v, _ := p.JudgeStored(a.Text, Assessment{Scores: a.Scores, Language: a.Language}, a.Mode, reasons[a.CommentID], a.Standing)
 		if v == a.MachineVerdict {
 			continue
 		}

@@ -365,8 +365,7 @@ func (r *Rescorer) rescoreOne(it RescoreItem, a *Article) (RescoreResult, error)
 		return RescoreResult{}, err
 	}
 	as = r.Policy.Adjust(as)
-	verdict, reasons := r.Policy.JudgeStored(it.Text, as, a.Mode, it.Reasons)
-	verdict, reasons = r.Policy.reapplyStanding(it.Text, as, StoredMode(a.Mode, it.Reasons), it.Standing, verdict, reasons)
+	verdict, reasons := r.Policy.JudgeStored(it.Text, as, a.Mode, it.Reasons, it.Standing)
 	if ok && (verdict != Approve || verdict != it.MachineVerdict) {
 		// Worth explaining: a moderator will see it, or the report lists why it changed.
 		full, err := r.Classifier.Assess(it.Text, context)

@@ -38,10 +38,13 @@ func StoredMode(m Mode, reasons []Reason) Mode {
 func NeedsReasons(m Mode) bool { return m == ModeClosed }
 
 // JudgeStored is the verdict, under p, of a stored comment of an article in mode m, assessed
-// as a, whose current reasons are reasons. Rescoring and the policy preview both judge
-// through it.
-func (p Policy) JudgeStored(text string, a Assessment, m Mode, reasons []Reason) (Verdict, []Reason) {
-	return p.Evaluate(text, a, StoredMode(m, reasons))
+// as a, whose current reasons are reasons and which was judged under the author standing st
+// ("" for none): the mode it was refused under and the standing still hold for it. Rescoring
+// and the policy preview both judge through it.
+func (p Policy) JudgeStored(text string, a Assessment, m Mode, reasons []Reason, st AuthorStatus) (Verdict, []Reason) {
+	mode := StoredMode(m, reasons)
+	v, rs := p.Evaluate(text, a, mode)
+	return p.reapplyStanding(text, a, mode, st, v, rs)
 }
 
 // storedReasons reads the reasons of the listed comments whose article's mode needs them

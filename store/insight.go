@@ -130,7 +130,7 @@ func (db *DB) Agreement(ctx context.Context, since time.Time) ([]moderation.Agre
 func (db *DB) RecentAssessments(ctx context.Context, n int) ([]moderation.StoredAssessment, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.text, coalesce(s.tone, 'null'),
 		coalesce(s.stance, 'null'), coalesce(s.language, ''), a.mode, c.machine_verdict,
-		c.decision_id IS NOT NULL
+		c.decision_id IS NOT NULL, `+standingReasons+`
 		FROM comments c
 		JOIN articles a ON a.id = c.article_id
 		LEFT JOIN scores s ON s.comment_id = c.id AND s.model_version = c.model_version
@@ -142,9 +142,12 @@ func (db *DB) RecentAssessments(ctx context.Context, n int) ([]moderation.Stored
 	out := []moderation.StoredAssessment{}
 	for rows.Next() {
 		var sa moderation.StoredAssessment
-		var tone, stance, mode, verdict string
-		if err := rows.Scan(&sa.CommentID, &sa.Text, &tone, &stance, &sa.Language, &mode, &verdict, &sa.Decided); err != nil {
+		var tone, stance, mode, verdict, reasons string
+		if err := rows.Scan(&sa.CommentID, &sa.Text, &tone, &stance, &sa.Language, &mode, &verdict, &sa.Decided, &reasons); err != nil {
 			return nil, fmt.Errorf("recent assessments: %w", err)
+		}
+		if sa.Standing, err = standingOf(reasons); err != nil {
+			return nil, fmt.Errorf("recent assessments: comment %d: %w", sa.CommentID, err)
 		}
 		if sa.Scores, err = decodeScores(tone, stance); err != nil {
 			return nil, fmt.Errorf("recent assessments: comment %d: %w", sa.CommentID, err)

@@ -44,6 +44,22 @@ func (db *DB) CountRescore(ctx context.Context, f moderation.RescoreFilter, afte
 	return n, nil
 }
 
+// standingReasons selects a comment's reasons only when an author standing decided with them
+// (few do): decoding every comment's reasons would cost a bulk read its time.
+const standingReasons = `CASE WHEN instr(c.reasons, '"author.') > 0 THEN c.reasons ELSE '' END`
+
+// standingOf is the standing in reasons read through standingReasons, "" for none.
+func standingOf(reasons string) (moderation.AuthorStatus, error) {
+	if reasons == "" {
+		return "", nil
+	}
+	rs, err := decodeReasons(reasons)
+	if err != nil {
+		return "", err
+	}
+	return moderation.StandingOf(rs), nil
+}
+
 // RescoreBatch returns up to limit comments that f selects with ID > after, in ID order,
 // without their reasons: the rescorer asks for those (Reasons) where it needs them. The
 // reasons of the few comments judged under an author's standing are read for their Standing.
@@ -51,7 +67,7 @@ func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, afte
 	where, args := rescoreWhere(f, after)
 	rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.article_id, c.text, c.model_version,
 		c.machine_verdict, coalesce(d.verdict, ''),
-		CASE WHEN instr(c.reasons, '"author.') > 0 THEN c.reasons ELSE '' END
+		`+standingReasons+`
 		FROM comments c LEFT JOIN decisions d ON d.id = c.decision_id`+where+` ORDER BY c.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("read comments to rescore: %w", err)
@@ -64,12 +80,8 @@ func (db *DB) RescoreBatch(ctx context.Context, f moderation.RescoreFilter, afte
 		if err := rows.Scan(&it.ID, &it.ArticleID, &it.Text, &it.ModelVersion, &verdict, &decision, &reasons); err != nil {
 			return nil, fmt.Errorf("read comments to rescore: %w", err)
 		}
-		if reasons != "" {
-			rs, err := decodeReasons(reasons)
-			if err != nil {
-				return nil, fmt.Errorf("read comments to rescore: %w", err)
-			}
-			it.Standing = moderation.StandingOf(rs)
+		if it.Standing, err = standingOf(reasons); err != nil {
+			return nil, fmt.Errorf("read comments to rescore: %w", err)
 		}
 		it.MachineVerdict, it.Decision = moderation.Verdict(verdict), moderation.Verdict(decision)
 		out = append(out, it)
