@@ -89,9 +89,12 @@ func TestBrowserModerators(t *testing.T) {
 		Mode: moderation.ModePremoderate}); err != nil {
 		t.Fatal(err)
 	}
+	// Comments of a typical length (about 250 bytes, two lines or more on a desktop screen),
+	// so that the cards measured below are as tall as real ones.
+	const letter = " The council should publish the full figures before the vote: the last three budgets all ran over, and nobody has explained where the money for the new depot is supposed to come from this time, or who decided it."
 	for i := range 14 {
 		if _, _, err := f.Svc.Submit(ctx, "test", moderation.Submission{ArticleID: "letters",
-			Author: moderation.Author{ID: "reader" + strconv.Itoa(i)}, Text: "Letter number " + strconv.Itoa(i) + " about the budget."}); err != nil {
+			Author: moderation.Author{ID: "reader" + strconv.Itoa(i)}, Text: "Letter number " + strconv.Itoa(i) + " about the budget." + letter}); err != nil {
 			t.Fatal(err)
 		}
 	}
