@@ -90,7 +90,7 @@ func TestSessionCookie(t *testing.T) {
 	checkError(t, w.Code, w.Body.Bytes(), 401, unauthenticated)
 	var q queueResponse
 	webtest.Decode(t, f.Do(http.MethodGet, "/api/v1/queue", f.Alice, ""), &q)
-	if diff := cmp.Diff(queueResponse{Items: []commentResponse{}}, q); diff != "" {
+	if diff := cmp.Diff(queueResponse{Queue: "held", Items: []commentResponse{}}, q); diff != "" {
 		t.Errorf("empty queue (-want +got):\n%s", diff)
 	}
 }

@@ -52,7 +52,7 @@ func TestRequestErrors(t *testing.T) {
 			httpx.ErrorDetail{Code: "wrong_type", Field: "parent_id", Message: "parent_id must be an integer, not string"}},
 		{"unknown field", `{"article_id":"a","author":{"id":"u"},"text":"hi","parentId":7}`, 400,
 			httpx.ErrorDetail{Code: "unknown_field", Field: "parentId",
-				Message: `unknown field "parentId" (known: article_id, author, text, parent_id, external_id)`}},
+				Message: `unknown field "parentId" (known: article_id, author, text, parent_id, external_id, url)`}},
 		{"unknown article", `{"article_id":"nope","author":{"id":"u"},"text":"hi"}`, 400,
 			httpx.ErrorDetail{Code: "invalid", Field: "article_id",
 				Message: `article_id: no article "nope": create it first with PUT /api/v1/articles/{id}`}},

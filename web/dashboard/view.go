@@ -23,6 +23,9 @@ type toneRow struct {
 	Reject float64
 	Level  string // "ok", "hold" or "reject": what the policy does with this score alone
 	Tokens []tokenWeight
+	// Sentence is, for a score at or over its hold threshold, the sentence that carries most
+	// of its weight ("" for a one-sentence comment).
+	Sentence string
 }
 
 // tokenWeight is one feature's contribution to a head: Label is its readable name, Weight the
@@ -66,6 +69,9 @@ func toneRows(c moderation.Comment, p moderation.Policy) []toneRow {
 		v, _ := p.ToneVerdict(head, score)
 		r := toneRow{Name: head, Score: score, Hold: p.Hold[head], Reject: p.Reject[head], Level: toneLevel[v]}
 		r.Tokens = headEvidence(c.Assessment.Explanation[head])
+		if v != moderation.Approve {
+			r.Sentence = decidingSentence(c.Text, c.Assessment.Explanation[head])
+		}
 		rows = append(rows, r)
 	}
 	return rows
