@@ -159,6 +159,7 @@ func TestBrowserModerators(t *testing.T) {
 			t.Fatalf("alice sees no item bob holds (%v)", err)
 		}
 		keys(t, alice, "x")
+		asked := acceptDialogs(t, alice)
 		err = within(alice, 10*time.Second,
 			chromedp.Click(chromedp.CSS(`#item-`+held+` .select`)),
 			chromedp.SetValue(chromedp.CSS(`#bulk-reason`), string(moderation.ReasonSpam)),
@@ -168,6 +169,9 @@ func TestBrowserModerators(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitStatus(t, alice, "Rejected 1 comment(s). Not decided: #"+held+" (")
+		if got := asked(); len(got) != 1 || got[0] != "Reject 2 selected comment(s) as spam?" {
+			t.Errorf("the page asked %q before the bulk rejection, want one confirmation", got)
+		}
 		if c := decision(t, mine); c.Status() != moderation.Reject || c.Decision.Reason != moderation.ReasonSpam {
 			t.Errorf("comment %d after bulk: %s %+v", mine, c.Status(), c.Decision)
 		}

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tribune/tribune/moderation"
@@ -252,4 +254,29 @@ func TestBrowserQueue(t *testing.T) {
 			t.Errorf("count did not become %d without reloading: %v", n+1, err)
 		}
 	})
+}
+
+// acceptDialogs accepts every JavaScript dialog (confirm, alert) the page of ctx opens from
+// now on, and returns a function listing their messages so far.
+func acceptDialogs(t *testing.T, ctx context.Context) func() []string {
+	t.Helper()
+	var mu sync.Mutex
+	var msgs []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		if d, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
+			mu.Lock()
+			msgs = append(msgs, d.Message)
+			mu.Unlock()
+			// The test reads the outcome from the page, not from this call.
+			go func() { _, _ = chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true}) }()
+		}
+	})
+	if err != nil {
+		t.Fatalf("listen for dialogs: %v", err)
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), msgs...)
+	}
 }

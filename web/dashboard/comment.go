@@ -21,6 +21,8 @@ type commentPageView struct {
 	ClaimedByMe    bool
 	ApproveReasons []moderation.ReasonCode
 	RejectReasons  []moderation.ReasonCode
+	// Undo is the comment whose decision the page offers to take back (0: none).
+	Undo int64
 }
 
 // scoreHistoryRow is one model version's assessment, tone heads in display order.
@@ -75,6 +77,9 @@ func (d *Handler) commentPage(c *gin.Context) {
 		ClaimedByMe:    cm.Claim != nil && cm.Claim.ModeratorID == me.ID,
 		ApproveReasons: moderation.ApproveReasons, RejectReasons: moderation.RejectReasons}
 	v.Flash = decisionFlash(c.Query("done"), c.Query("n"), "")
+	if u := undoable(c.Query("done"), c.Query("undo")); u == id {
+		v.Undo = u
+	}
 	for _, r := range records {
 		row := scoreHistoryRow{Record: r}
 		row.Stance, _ = r.Scores.StanceLabel()

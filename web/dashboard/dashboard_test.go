@@ -324,9 +324,19 @@ func TestDashboardDecide(t *testing.T) {
 	if w.Code != http.StatusConflict {
 		t.Errorf("deciding another's claim = %d, want 409", w.Code)
 	}
-	// Bulk reject of the rest.
-	w = f.Page(http.MethodPost, "/queue/bulk", f.Alice, url.Values{"csrf": {token},
-		"id": {strconv.FormatInt(f.Held[1], 10), strconv.FormatInt(f.Held[2], 10)}, "verdict": {"reject"}, "reason": {"spam"}, "note": {"wave"}})
+	// Bulk reject of the rest: asked about first, with every field carried to the confirmation.
+	bulk := url.Values{"csrf": {token}, "id": {strconv.FormatInt(f.Held[1], 10), strconv.FormatInt(f.Held[2], 10)},
+		"verdict": {"reject"}, "reason": {"spam"}, "note": {"wave"}, "queue": {"held"}}
+	w = f.Page(http.MethodPost, "/queue/bulk", f.Alice, bulk)
+	has(t, "bulk confirmation", w.Body.String(), "Reject 2 selected comment(s) as spam?", `name="confirm" value="1"`,
+		`name="id" value="`+strconv.FormatInt(f.Held[2], 10)+`"`, `name="note" value="wave"`, `<a href="/queue">Cancel</a>`)
+	for _, id := range f.Held[1:] {
+		if c, err := f.Svc.Comment(context.Background(), id); err != nil || c.Decision != nil {
+			t.Fatalf("comment %d decided before the confirmation: %v %+v", id, err, c.Decision)
+		}
+	}
+	bulk.Set("confirm", "1")
+	w = f.Page(http.MethodPost, "/queue/bulk", f.Alice, bulk)
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("bulk = %d; %s", w.Code, w.Body)
 	}
@@ -529,7 +539,14 @@ func TestDashboardAccounts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("new key does not authenticate: %v", err)
 	}
-	w = f.Page(http.MethodPost, "/settings/apikeys/revoke", f.Admin, url.Values{"csrf": {token}, "id": {strconv.FormatInt(k.ID, 10)}})
+	revoke := url.Values{"csrf": {token}, "id": {strconv.FormatInt(k.ID, 10)}}
+	w = f.Page(http.MethodPost, "/settings/apikeys/revoke", f.Admin, revoke)
+	has(t, "revoke confirmation", w.Body.String(), "Revoke the API key?", "cannot be restored", `<a href="/settings">Cancel</a>`)
+	if _, err := f.Svc.AuthenticateKey(ctx, m[1]); err != nil {
+		t.Fatalf("key revoked before the confirmation: %v", err)
+	}
+	revoke.Set("confirm", "1")
+	w = f.Page(http.MethodPost, "/settings/apikeys/revoke", f.Admin, revoke)
 	if w.Code != http.StatusSeeOther {
 		t.Errorf("revoke = %d", w.Code)
 	}

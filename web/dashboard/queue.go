@@ -327,6 +327,9 @@ func (d *Handler) bulkSubmit(c *gin.Context) {
 		d.fail(c, errBadForm("reason", "choose a reason for rejecting the selection"))
 		return
 	}
+	if f.verdict == moderation.Reject && !d.confirmBulkReject(c, len(ids), f.reason) {
+		return
+	}
 	res := d.decideEach(c, ids, f)
 	if wantsJSON(c) {
 		c.JSON(http.StatusOK, res)

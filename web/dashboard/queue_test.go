@@ -138,7 +138,7 @@ func TestDashboardBulkReportsEachFailure(t *testing.T) {
 	})
 
 	t.Run("bob's bulk over alice's items", func(t *testing.T) {
-		w := f.script(http.MethodPost, "/queue/bulk", f.Bob, url.Values{"csrf": {bobCSRF}, "id": ids, "verdict": {"reject"}, "reason": {"spam"}})
+		w := f.script(http.MethodPost, "/queue/bulk", f.Bob, url.Values{"csrf": {bobCSRF}, "id": ids, "verdict": {"reject"}, "reason": {"spam"}, "confirm": {"1"}})
 		var got bulkResponse
 		webtest.Decode(t, w, &got)
 		if got.Decided != 0 || len(got.Failed) != 2 || got.Failed[0].CommentID != f.Held[0] || got.Failed[1].CommentID != f.Held[1] {
@@ -147,7 +147,7 @@ func TestDashboardBulkReportsEachFailure(t *testing.T) {
 	})
 
 	t.Run("alice's bulk with one already decided", func(t *testing.T) {
-		w := f.script(http.MethodPost, "/queue/bulk", f.Alice, url.Values{"csrf": {aliceCSRF}, "id": ids, "verdict": {"reject"}, "reason": {"spam"}})
+		w := f.script(http.MethodPost, "/queue/bulk", f.Alice, url.Values{"csrf": {aliceCSRF}, "id": ids, "verdict": {"reject"}, "reason": {"spam"}, "confirm": {"1"}})
 		var got bulkResponse
 		webtest.Decode(t, w, &got)
 		want := bulkResponse{Verdict: "reject", Decided: 1, IDs: []int64{f.Held[0]}}
@@ -161,7 +161,7 @@ func TestDashboardBulkReportsEachFailure(t *testing.T) {
 
 	t.Run("form flash names the failures", func(t *testing.T) {
 		w := f.Page(http.MethodPost, "/queue/bulk", f.Alice, url.Values{"csrf": {aliceCSRF}, "id": {ids[1], strconv.FormatInt(f.Held[2], 10)},
-			"verdict": {"reject"}, "reason": {"spam"}})
+			"verdict": {"reject"}, "reason": {"spam"}, "confirm": {"1"}})
 		loc := w.Header().Get("Location")
 		if w.Code != http.StatusSeeOther || !strings.Contains(loc, "failed="+ids[1]) {
 			t.Fatalf("bulk = %d → %q", w.Code, loc)

@@ -375,6 +375,11 @@ func (d *Handler) revokeKeySubmit(c *gin.Context) {
 		d.fail(c, errBadForm("id", "must be an API key id"))
 		return
 	}
+	if !d.confirmed(c, "Revoke the API key?", d.keyName(c, id)+
+		": every site backend or client using it is refused within 5 seconds. A revoked key cannot be restored; you would create a new one.",
+		"Revoke the key", "/settings") {
+		return
+	}
 	if err := d.Svc.RevokeAPIKey(c.Request.Context(), id); err != nil {
 		d.fail(c, err)
 		return

@@ -263,9 +263,9 @@
       return what;
     }
 
-    function sendDecision(form, submitter) {
+    function sendDecision(form, submitter, extra) {
       if (busy) return;
-      var fields = formFields(form, submitter);
+      var fields = formFields(form, submitter).concat(extra || []);
       var what = describe(fields);
       var it = form.closest(".item");
       busy = true;
@@ -360,6 +360,14 @@
         var v = e.submitter && e.submitter.value;
         if (!$all(".item .select:checked").length) { say("Select at least one comment first (x or the boxes).", true); return; }
         if (v === "reject" && !$("#bulk-reason").value) { say("Choose a reason for rejecting the selection.", true); $("#bulk-reason").focus(); return; }
+        // A bulk rejection is asked about first (the server asks forms sent without script).
+        if (v === "reject") {
+          var n = $all(".item .select:checked").length;
+          var reason = $("#bulk-reason").selectedOptions[0].textContent;
+          if (!window.confirm("Reject " + n + " selected comment(s) as " + reason + "?")) { say("Nothing was rejected.", false); return; }
+          sendDecision(form, e.submitter, [["confirm", "1"]]);
+          return;
+        }
       }
       sendDecision(form, e.submitter);
     });
@@ -470,6 +478,13 @@
     });
     return { refresh: refresh, fresh: showFresh };
   }
+
+  // Forms marked data-confirm (overriding another moderator's decision) ask first. Without
+  // the script they are sent as they are, and the page after the decision offers an undo.
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
 
   document.addEventListener("DOMContentLoaded", function () {
     document.documentElement.classList.add("js");
