@@ -268,7 +268,9 @@ func acceptDialogs(t *testing.T, ctx context.Context) func() []string {
 			msgs = append(msgs, d.Message)
 			mu.Unlock()
 			// The test reads the outcome from the page, not from this call.
-			go func() { _, _ = chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true}) }()
+			go func() {
+				_, _ = chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true})
+			}()
 		}
 	})
 	if err != nil {
