@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -267,14 +268,21 @@ func (s *Service) ScoreHistory(ctx context.Context, commentID int64) ([]ScoreRec
 	return is.ScoreHistory(ctx, commentID)
 }
 
-// HistogramBins is the number of bins of a ToneHistogram.
-const HistogramBins = 10
+// HistogramBins is the number of bins of a ToneHistogram: powers of two of the hold
+// threshold, from under an eighth of it to eight times it and more.
+const HistogramBins = 8
+
+// HistogramHoldBin is the first bin at or over the hold threshold.
+const HistogramHoldBin = HistogramBins / 2
 
 // MaxHistogramComments bounds how many of an article's comments a ToneHistogram reads.
 const MaxHistogramComments = 5000
 
 // ToneHistogram counts an article's most recent comments (at most MaxHistogramComments) by
-// their highest tone score, in HistogramBins equal bins over [0, 1].
+// how close their tone comes to the policy's hold thresholds: each comment's largest ratio of
+// a tone score to that tone's hold threshold, binned by powers of two (bin HistogramHoldBin
+// starts at the threshold itself). Scores on one [0, 1] axis would mislead: the heads'
+// thresholds differ by orders of magnitude, so no single line marks "held".
 func (s *Service) ToneHistogram(ctx context.Context, articleID string) ([HistogramBins]int, error) {
 	var bins [HistogramBins]int
 	is, err := s.insights()
@@ -285,10 +293,27 @@ func (s *Service) ToneHistogram(ctx context.Context, articleID string) ([Histogr
 	if err != nil {
 		return bins, fmt.Errorf("tone histogram: %w", err)
 	}
+	hold := s.Policy().Hold
 	for _, t := range tones {
-		_, top := Scores{Tone: t}.MaxTone()
-		i := int(top * HistogramBins)
-		bins[min(max(i, 0), HistogramBins-1)]++
+		bins[HistogramBin(t, hold)]++
 	}
 	return bins, nil
+}
+
+// HistogramBin is the ToneHistogram bin of a comment's tone scores under hold thresholds.
+func HistogramBin(tone, hold map[string]float64) int {
+	ratio := 0.0
+	for head, score := range tone {
+		if h := hold[head]; h > 0 {
+			ratio = max(ratio, score/h)
+		}
+	}
+	switch {
+	case ratio <= 0:
+		return 0
+	case ratio >= math.Ldexp(1, HistogramHoldBin-1):
+		return HistogramBins - 1
+	}
+	_, exp := math.Frexp(ratio) // ratio = frac × 2^exp with frac in [0.5, 1)
+	return max(0, exp-1+HistogramHoldBin)
 }

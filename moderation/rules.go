@@ -1,6 +1,9 @@
 package moderation
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // The rules that judge a comment again after it was stored live here, in one place, so that
 // every path that re-evaluates stored comments (rescoring, the settings page's policy
@@ -76,4 +79,25 @@ func (p Policy) ToneVerdict(attr string, score float64) (Verdict, float64) {
 		return Hold, t
 	}
 	return Approve, 0
+}
+
+// RefusedAsClosed reports whether c's status says nothing about its author: the machine
+// rejected it only because its article was closed (no human decided it; no tone, word or
+// author reason came with the refusal). Views show such a comment as "closed", not as a
+// rejection that would make a harmless author's history look bad.
+func (c Comment) RefusedAsClosed() bool {
+	if c.Decision != nil || c.MachineVerdict != Reject {
+		return false
+	}
+	closed := false
+	for _, r := range c.Reasons {
+		switch {
+		case r.Code == reasonClosed:
+			closed = true
+		case strings.HasPrefix(r.Code, "threshold."), strings.HasPrefix(r.Code, "banned_word"),
+			strings.HasPrefix(r.Code, standingPrefix):
+			return false
+		}
+	}
+	return closed
 }

@@ -97,3 +97,27 @@ func TestToneVerdict(t *testing.T) {
 		})
 	}
 }
+
+func TestHistogramBin(t *testing.T) {
+	hold := map[string]float64{"insult": 0.1, "threat": 0.004}
+	tests := []struct {
+		tone map[string]float64
+		want int
+	}{
+		{map[string]float64{}, 0},
+		{map[string]float64{"insult": 0}, 0},
+		{map[string]float64{"insult": 0.01}, 0}, // a tenth
+		{map[string]float64{"insult": 0.02}, 1}, // a fifth
+		{map[string]float64{"insult": 0.099}, moderation.HistogramHoldBin - 1},
+		{map[string]float64{"insult": 0.1}, moderation.HistogramHoldBin}, // at the threshold: held
+		{map[string]float64{"insult": 0.05, "threat": 0.005}, moderation.HistogramHoldBin},
+		{map[string]float64{"insult": 0.5}, moderation.HistogramHoldBin + 2}, // 5 times
+		{map[string]float64{"threat": 0.9}, moderation.HistogramBins - 1},
+		{map[string]float64{"profanity": 0.9}, 0}, // no threshold: not counted as close
+	}
+	for _, tt := range tests {
+		if got := moderation.HistogramBin(tt.tone, hold); got != tt.want {
+			t.Errorf("HistogramBin(%v) = %d, want %d", tt.tone, got, tt.want)
+		}
+	}
+}

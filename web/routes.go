@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/tribune/tribune/web/api"
@@ -24,17 +26,22 @@ func (s *Server) routes() {
 	api.New(s.core, s.opts.Changes).Register(e)
 	// POST /v1alpha1/comments:analyze, comments:suggestscore; GET /$discovery/rest
 	s.persp.Register(e)
-	dashboard.New(s.core, dashboard.Options{SecureCookies: s.opts.SecureCookies}).Register(e)
+	s.dash = dashboard.New(s.core, dashboard.Options{SecureCookies: s.opts.SecureCookies})
+	s.dash.Register(e)
 }
 
 // noRoute answers a request no route serves: in Google's shape under the Perspective API's
-// paths, else as the JSON API answers errors.
+// paths, as the dashboard's error page to a browser outside the JSON API, else as the JSON
+// API answers errors.
 func (s *Server) noRoute(kind error) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if perspective.IsPath(c.Request.URL.Path) {
+		switch path := c.Request.URL.Path; {
+		case perspective.IsPath(path):
 			s.persp.NoRoute(c)
-			return
+		case s.dash != nil && !strings.HasPrefix(path, "/api/") && dashboard.WantsPage(c):
+			s.dash.ErrorPage(c, kind)
+		default:
+			s.core.Fail(c, kind)
 		}
-		s.core.Fail(c, kind)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tribune/tribune/moderation"
+	"github.com/tribune/tribune/web/dashboard"
 	"github.com/tribune/tribune/web/internal/httpx"
 	"github.com/tribune/tribune/web/perspective"
 )
@@ -76,6 +77,7 @@ type Server struct {
 	opts   Options
 	http   *httpMetrics // nil without Options.Metrics
 	persp  *perspective.Handler
+	dash   *dashboard.Handler
 }
 
 // DefaultKeyCacheTTL is how long an authenticated API key is trusted without asking the

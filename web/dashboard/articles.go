@@ -102,7 +102,7 @@ func (d *Handler) articlePage(c *gin.Context) {
 		return
 	}
 	v.Stance = stanceChart(stats)
-	v.Tone = toneChart(hist, d.Svc.Policy())
+	v.Tone = toneChart(hist)
 	policy := d.Svc.Policy()
 	for _, cm := range cp.Comments {
 		v.Comments = append(v.Comments, viewComment(cm, policy))
@@ -133,26 +133,28 @@ func stanceChart(st moderation.ArticleStats) chart {
 	return barChart(title, labels, values, classes, nil, 360, 180, 1)
 }
 
-// toneChart draws the histogram of each comment's highest tone score, with the lowest hold
-// threshold marked.
-func toneChart(bins [moderation.HistogramBins]int, p moderation.Policy) chart {
-	labels := make([]string, len(bins))
+// histogramLabels name the ToneHistogram bins: the highest tone score as a multiple of its
+// hold threshold.
+var histogramLabels = [moderation.HistogramBins]string{"<⅛", "⅛–¼", "¼–½", "½–1", "1–2×", "2–4×", "4–8×", "≥8×"}
+
+// toneChart draws how close the comments come to being held: each comment by its largest
+// tone score relative to that tone's hold threshold, the threshold marked.
+func toneChart(bins [moderation.HistogramBins]int) chart {
+	labels := histogramLabels[:]
 	tips := make([]string, len(bins))
 	classes := make([]string, len(bins))
-	lowest := 1.0
-	for _, t := range p.Hold {
-		lowest = min(lowest, t)
-	}
 	for i := range bins {
-		lo, hi := float64(i)/float64(len(bins)), float64(i+1)/float64(len(bins))
-		labels[i] = fmt.Sprintf("%.1f", lo)
-		tips[i] = fmt.Sprintf("highest tone score %.1f–%.1f: %d comments", lo, hi, bins[i])
 		classes[i] = "tone-low"
-		if hi > lowest {
+		if i >= moderation.HistogramHoldBin {
 			classes[i] = "tone-high"
 		}
+		tips[i] = fmt.Sprintf("%d comments with a tone score %s its hold threshold", bins[i], histogramWords[i])
 	}
-	ch := barChart("Highest tone score per comment", labels, bins[:], classes, tips, 360, 180, 2)
-	ch.markAt(lowest, "hold "+moderation.FormatScore(lowest))
+	ch := barChart("Tone against the hold thresholds", labels, bins[:], classes, tips, 360, 180, 2)
+	ch.markAt(float64(moderation.HistogramHoldBin)/float64(len(bins)), "hold")
 	return ch
 }
+
+// histogramWords spell the bins out for the bars' text alternatives.
+var histogramWords = [moderation.HistogramBins]string{"under an eighth of", "an eighth to a quarter of",
+	"a quarter to half of", "half to all of", "1 to 2 times", "2 to 4 times", "4 to 8 times", "8 or more times"}

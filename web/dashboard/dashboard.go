@@ -154,6 +154,7 @@ var templateFuncs = template.FuncMap{
 	// verdicts reads a count by verdict name (templates cannot spell a moderation.Verdict).
 	"verdicts": func(m map[moderation.Verdict]int, v string) int { return m[moderation.Verdict(v)] },
 	"label":    func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+	"shown":    shownStatus,
 }
 
 // ago writes a duration since t the way a moderator reads it at a glance.
@@ -242,6 +243,16 @@ func (d *Handler) fail(c *gin.Context, err error) {
 	}
 	d.render(c, pr.Status, "error", errorPage{page: p, Status: pr.Status, Message: pr.Message})
 	c.Abort()
+}
+
+// ErrorPage answers err as the dashboard's error page (JSON for the page's script). The server
+// uses it for unknown routes a browser navigates to (WantsPage), which would otherwise get
+// the JSON API's error body.
+func (d *Handler) ErrorPage(c *gin.Context, err error) { d.fail(c, err) }
+
+// WantsPage reports whether a request is a browser navigation, which expects HTML.
+func WantsPage(c *gin.Context) bool {
+	return strings.Contains(c.GetHeader("Accept"), "text/html")
 }
 
 // problem classifies err for a moderator, in the dashboard's wording for internal errors.

@@ -86,7 +86,7 @@ func TestDashboardPagesRender(t *testing.T) {
 	wantText := map[string][]string{
 		"/queue":         {"Review queue", "Only an idiot would vote", `title="toxicity: idiot &#43;6.00; insult: idiot &#43;6.00"`, "insult 0.88 ≥ hold threshold 0.70", "Author's earlier comments", `class="claim">yours`},
 		"/articles":      {"Council approves the new tram line", "75%"},
-		"/articles/tram": {"<svg", "Stance of the comments", "Highest tone score", "hold 0.50"},
+		"/articles/tram": {"<svg", "Stance of the comments", "Tone against the hold thresholds", "1–2×", "with a tone score 1 to 2 times its hold threshold"},
 		"/comments/1":    {"History", "submitted", moderationtestVersion, "Scores by model version"},
 		"/overview":      {"Comments per hour", "Queue age", "auto-approved"},
 		"/settings":      {"Policy", "carol", "Create API key", `name="hold.insult"`},

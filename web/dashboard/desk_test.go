@@ -146,9 +146,19 @@ func TestDashboardSearchAndMode(t *testing.T) {
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("mode = %d; %s", w.Code, w.Body)
 	}
-	if c := f.PostComment("tram", "u7", "Late but calm."); c.Status != "reject" {
-		t.Errorf("comment on the closed article = %s, want reject", c.Status)
+	late := f.PostComment("tram", "u7", "Late but calm.")
+	if late.Status != "reject" {
+		t.Errorf("comment on the closed article = %s, want reject", late.Status)
 	}
+	// The refusal says nothing about its author: it shows as "closed", not as a rejection;
+	// an abusive comment on the closed article still shows as rejected.
+	rude := f.PostComment("tram", "u7", "What a stupid moron.")
+	w = f.Page(http.MethodGet, "/authors/u7", f.Alice, nil)
+	has(t, "author page", w.Body.String(), `<span class="verdict verdict-closed">closed</span>`, `<span class="verdict verdict-reject">reject</span>`)
+	w = f.Page(http.MethodGet, "/comments/"+strconv.FormatInt(late.ID, 10), f.Alice, nil)
+	has(t, "closed comment page", w.Body.String(), `Comment #`+strconv.FormatInt(late.ID, 10)+` <span class="verdict verdict-closed">closed</span>`)
+	w = f.Page(http.MethodGet, "/comments/"+strconv.FormatInt(rude.ID, 10), f.Alice, nil)
+	has(t, "rude comment page", w.Body.String(), `<span class="verdict verdict-reject">reject</span>`)
 	w = f.Page(http.MethodGet, "/articles/tram", f.Alice, nil)
 	has(t, "article page", w.Body.String(), `<option value="closed" selected>`, "auto → closed by alice")
 	if w := f.Page(http.MethodPost, "/articles/tram/mode", f.Alice, url.Values{"csrf": {token}, "mode": {"open"}}); w.Code != http.StatusBadRequest {

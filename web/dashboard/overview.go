@@ -3,6 +3,8 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -52,7 +54,7 @@ func (d *Handler) overviewPage(c *gin.Context) {
 	}
 	v.Verdicts = barChart("Machine verdicts (last 14 days)", labels, values, classes, tips, 360, 180, 1)
 	for i, lim := range moderation.QueueAgeLimits {
-		v.QueueAge = append(v.QueueAge, queueAgeRow{Limit: lim.String(), Count: o.QueueAges[i]})
+		v.QueueAge = append(v.QueueAge, queueAgeRow{Limit: wholeSpan(lim), Count: o.QueueAges[i]})
 	}
 	d.render(c, http.StatusOK, "overview", v)
 }
@@ -65,4 +67,19 @@ func volumeChart(title string, points []moderation.VolumePoint, layout string, l
 		labels[i], values[i] = p.Start.Format(layout), p.Count
 	}
 	return barChart(title, labels, values, nil, nil, 720, 200, labelEvery)
+}
+
+// wholeSpan writes a whole number of hours or days the way a person says it ("1 hour", "3 days").
+func wholeSpan(d time.Duration) string {
+	unit, n := "hour", int(d/time.Hour)
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		unit, n = "day", int(d/(24*time.Hour))
+	}
+	if n == 0 {
+		return d.String()
+	}
+	if n != 1 {
+		unit += "s"
+	}
+	return strconv.Itoa(n) + " " + unit
 }

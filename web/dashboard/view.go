@@ -90,7 +90,7 @@ func abs(x float64) float64 {
 // viewComment builds the shared comment view.
 func viewComment(c moderation.Comment, p moderation.Policy) commentView {
 	v := commentView{C: c, Segments: highlight(c.Text, c.Assessment.Explanation, p),
-		Tones: toneRows(c, p), Stance: c.Stance(), Status: c.Status(), AuthorURL: authorURL(c)}
+		Tones: toneRows(c, p), Stance: c.Stance(), Status: shownStatus(c), AuthorURL: authorURL(c)}
 	for i := range v.Tones {
 		if v.TopTone == nil || v.Tones[i].Score > v.TopTone.Score {
 			v.TopTone = &v.Tones[i]
@@ -107,4 +107,13 @@ func viewComment(c moderation.Comment, p moderation.Policy) commentView {
 // authorURL is the page of a comment's author: the author's key on the comment's site.
 func authorURL(c moderation.Comment) string {
 	return "/authors/" + url.PathEscape(moderation.AuthorKey(moderation.SiteOf(c.ArticleID), c.Author.ID))
+}
+
+// shownStatus is the status a comment is shown with: its effective verdict, or "closed" for a
+// comment refused only because its article was closed (moderation.Comment.RefusedAsClosed).
+func shownStatus(c moderation.Comment) moderation.Verdict {
+	if c.RefusedAsClosed() {
+		return "closed"
+	}
+	return c.Status()
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tribune/tribune/moderation/moderationtest"
 )
@@ -34,6 +35,15 @@ func TestToneLevelFollowsThePolicy(t *testing.T) {
 		rejects := strings.Contains(body, "level-reject")
 		if rejects != autoReject || !strings.Contains(body, "level-") {
 			t.Errorf("auto-reject %t: page shows level-reject = %t, want %t", autoReject, rejects, autoReject)
+		}
+	}
+}
+
+func TestWholeSpan(t *testing.T) {
+	for d, want := range map[time.Duration]string{time.Hour: "1 hour", 6 * time.Hour: "6 hours", 24 * time.Hour: "1 day",
+		72 * time.Hour: "3 days", 36 * time.Hour: "36 hours", 30 * time.Minute: "30m0s"} {
+		if got := wholeSpan(d); got != want {
+			t.Errorf("wholeSpan(%v) = %q, want %q", d, got, want)
 		}
 	}
 }
