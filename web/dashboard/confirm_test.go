@@ -37,3 +37,13 @@ func TestDashboardOverrideAndAgreement(t *testing.T) {
 	has(t, "overview after a decision on a held comment", f.Page(http.MethodGet, "/overview", f.Alice, nil).Body.String(),
 		"nothing to compare yet")
 }
+
+// An error page shows the real queue count, not "Queue 0".
+func TestErrorPageQueueCount(t *testing.T) {
+	f := newDashFixture(t)
+	w := f.Page(http.MethodGet, "/comments/999999", f.Alice, nil)
+	if w.Code != http.StatusNotFound {
+		t.Fatalf("unknown comment = %d, want 404", w.Code)
+	}
+	has(t, "error page", w.Body.String(), `<span class="count" id="queue-count">3</span>`)
+}

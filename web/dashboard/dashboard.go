@@ -237,9 +237,14 @@ func (d *Handler) fail(c *gin.Context, err error) {
 		return
 	}
 	pr := d.problem(c, err)
-	p := page{Title: http.StatusText(pr.Status), Me: httpx.CurrentModerator(c), PollMS: d.pollInterval.Milliseconds()}
+	// The header's count is left empty unless it can be read (the failure may be the
+	// database's): an error page must not say "Queue 0".
+	p := page{Title: http.StatusText(pr.Status), Me: httpx.CurrentModerator(c), PollMS: d.pollInterval.Milliseconds(), QueueSize: -1}
 	if p.Me.ID != 0 {
 		p.CSRF = d.sessionCSRF(c)
+		if n, err := d.Svc.QueueSize(c.Request.Context()); err == nil {
+			p.QueueSize = n
+		}
 	}
 	d.render(c, pr.Status, "error", errorPage{page: p, Status: pr.Status, Message: pr.Message})
 	c.Abort()
