@@ -59,6 +59,11 @@ type FeatureConfig struct {
 	// LexiconVersion is the version of the lexicon's lists the model was trained with (0 means
 	// 1); Train sets LexiconLatest.
 	LexiconVersion int `json:"lexicon_version,omitempty"`
+	// LexPresence keeps the lexicon features out of the comment's normalisation (with
+	// Sublinear): each category or pair present counts 1+ln(tf) however long the comment is.
+	// Normalised with the words, an insult word weighed a fifth as much in a 25-word sentence as
+	// alone, so "the boss is a useless moron who should be sacked" scored below "moron".
+	LexPresence bool `json:"lex_presence,omitempty"`
 	// Fold folds text before tokenizing it (textnorm: lookalike letters, invisible characters,
 	// leetspeak, spaced-out spelling), so disguised words get the plain words' weights.
 	Fold bool `json:"fold,omitempty"`
@@ -108,6 +113,10 @@ const (
 	blkSub
 	numBlocks
 )
+
+// blkLex marks lexicon features kept out of normalisation (FeatureConfig.LexPresence). It is
+// not a normalised block: per-block arrays have numBlocks entries.
+const blkLex = numBlocks
 
 // slot pairs a feature occurrence with its row in the weight table.
 type slot struct{ row, feat int32 }

@@ -130,3 +130,56 @@ func TestSublinear(t *testing.T) {
 		})
 	}
 }
+
+// With LexPresence a lexicon feature keeps its value however long the comment is; without it,
+// it is normalised with the words and weighs less in a longer comment. The other features stay
+// at unit norm either way.
+func TestLexPresence(t *testing.T) {
+	tok, err := wordpiece.New(testVocab(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lexValue := func(cfg FeatureConfig, text string) float64 {
+		t.Helper()
+		f := featurizer{tok: tok, cfg: cfg}
+		s := &scratch{}
+		n := f.featurize(s, text, "", false, false)
+		v, sq := 0.0, 0.0
+		for _, ft := range s.feats[:n] {
+			if ft.key == key(nsLex, uint64(lexBit(t, "insult"))) {
+				v += float64(ft.val)
+			}
+			if ft.blk != blkLex {
+				sq += float64(ft.val) * float64(ft.val)
+			}
+		}
+		if math.Abs(sq-1) > 1e-4 {
+			t.Errorf("%q: squared norm of the other features = %g, want 1", text, sq)
+		}
+		return v
+	}
+	short, long := "you idiot", "you are an idiot and the council should have known it long ago"
+	cfg := FeatureConfig{Bigrams: true, Sublinear: true, Lexicon: true, LexiconVersion: LexiconLatest}
+	if a, b := lexValue(cfg, short), lexValue(cfg, long); !(b < a) {
+		t.Errorf("normalised: insult feature %g in the long comment, %g in the short one; want less", b, a)
+	}
+	cfg.LexPresence = true
+	if a, b := lexValue(cfg, short), lexValue(cfg, long); a != 1 || b != 1 {
+		t.Errorf("presence: insult feature %g (short) and %g (long), want 1 and 1", a, b)
+	}
+	if err := checkFeatures(&FeatureConfig{Lexicon: true, LexPresence: true}); err == nil {
+		t.Error("LexPresence without Sublinear was accepted")
+	}
+}
+
+// lexBit is the bit of a lexicon category.
+func lexBit(t *testing.T, name string) int {
+	t.Helper()
+	for b, n := range lexNames {
+		if n == name {
+			return b
+		}
+	}
+	t.Fatalf("no lexicon category %q", name)
+	return 0
+}

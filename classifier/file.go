@@ -293,6 +293,9 @@ func checkFeatures(c *FeatureConfig) error {
 		c.NegationScope < 0 || c.NegationScope > 64 || c.ContextWords < 0 || c.ContextWords > maxContextWords {
 		return errors.New("model header: feature settings out of range")
 	}
+	if c.LexPresence && (!c.Lexicon || !c.Sublinear) {
+		return errors.New("model header: lex_presence needs lexicon features and sublinear term frequencies")
+	}
 	_, err := lexiconFor(c.LexiconVersion)
 	return err
 }

@@ -6,6 +6,10 @@ import "github.com/tribune/tribune/classifier/wordpiece"
 // category pairs within a sentence.
 func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace bool) {
 	lex := lexTables[f.cfg.LexiconVersion] // checked by checkFeatures
+	blk := uint8(blkWord)
+	if f.cfg.LexPresence {
+		blk = blkLex
+	}
 	nw := len(enc.Words)
 	s.cats = s.cats[:0]
 	for i := range nw {
@@ -20,7 +24,7 @@ func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace 
 			if c&(1<<b) == 0 {
 				continue
 			}
-			s.feats = append(s.feats, feat{key(nsLex, uint64(b)), 1, blkWord})
+			s.feats = append(s.feats, feat{key(nsLex, uint64(b)), 1, blk})
 			if trace {
 				s.spans = append(s.spans, span{"lex:" + lexNames[b], int(enc.Words[i].Start), int(enc.Words[i].End)})
 			}
@@ -34,7 +38,7 @@ func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace 
 					break
 				}
 				if s.cats[j]&pr[0] != 0 {
-					s.feats = append(s.feats, feat{key(nsLexPair, uint64(pi)), 1, blkWord})
+					s.feats = append(s.feats, feat{key(nsLexPair, uint64(pi)), 1, blk})
 					if trace {
 						s.spans = append(s.spans, span{"lex:" + lexPairName(pr), int(enc.Words[j].Start), int(enc.Words[i].End)})
 					}

@@ -85,10 +85,13 @@ func (s *scratch) sublinearValues(idx []int32, perBlock bool) {
 	for j, i := range idx {
 		val, share := sublinearValue(int(uint32(tab[s.tfAt[j]])))
 		s.subVal = append(s.subVal, float32(val))
-		// Each occurrence adds its share of the key's squared value a^2.
-		if perBlock {
+		// Each occurrence adds its share of the key's squared value a^2; lexicon features
+		// kept out of normalisation add nothing.
+		switch {
+		case s.feats[i].blk == blkLex:
+		case perBlock:
 			sq[s.feats[i].blk] += share
-		} else {
+		default:
 			sq[0] += share
 		}
 	}
@@ -101,14 +104,14 @@ func (s *scratch) sublinearValues(idx []int32, perBlock bool) {
 			v[b] = float32(1 / math.Sqrt(q))
 		}
 	}
-	if !perBlock {
-		for j := range s.subVal {
+	for j, i := range idx {
+		switch b := s.feats[i].blk; {
+		case b == blkLex:
+		case perBlock:
+			s.subVal[j] *= v[b]
+		default:
 			s.subVal[j] *= v[0]
 		}
-		return
-	}
-	for j, i := range idx {
-		s.subVal[j] *= v[s.feats[i].blk]
 	}
 }
 

@@ -33,7 +33,7 @@ type trainFlags struct {
 	seed                                       *int64
 	folds, maxIter, minCount, workers          *int
 	ctxWords, charMin                          *int
-	sharedWords, idf, sublinear, fold, lexicon *bool
+	sharedWords, idf, sublinear, fold, lexicon, lexPresence *bool
 	sentences, sourceBias, oneClass, quiet     *bool
 	sourceSigma, sentenceMargin                *float64
 	blockNorm                                  autoBool
@@ -66,6 +66,7 @@ func newTrainFlags(fs *flag.FlagSet) *trainFlags {
 	f.charMin = fs.Int("char-min", 2, "shortest character n-gram")
 	f.sources = fs.String("sources", "", "comma-separated source names to record in the model instead of the --data paths")
 	f.lexicon = fs.Bool("lexicon", true, "lexicon category features (profane, insult, violence, identity, slur, ...) and nearby pairs of them")
+	f.lexPresence = fs.Bool("lex-presence", false, "count lexicon features by presence, outside the comment's normalisation (needs --lexicon and --sublinear)")
 	f.sentences = fs.Bool("sentences", true, "score every sentence too; a comment's tone follows its worst sentence")
 	f.sourceBias = fs.Bool("source-bias", true, "fit one intercept per example \"source\" and head, and serve the shared one")
 	f.sourceSigma = fs.Float64("source-sigma", 1, "prior standard deviation of a source's intercept (logit units)")
@@ -185,6 +186,7 @@ func (f *trainFlags) features(cfg *classifier.TrainConfig) (*classifier.FeatureC
 	fc.Sentences = *f.sentences
 	fc.SentenceMargin = *f.sentenceMargin
 	fc.Lexicon = *f.lexicon
+	fc.LexPresence = *f.lexPresence
 	fc.Fold = *f.fold
 	if fc.CharMin > 0 {
 		fc.CharMin = *f.charMin
@@ -192,7 +194,7 @@ func (f *trainFlags) features(cfg *classifier.TrainConfig) (*classifier.FeatureC
 	for i := range cfg.Candidates {
 		c := &cfg.Candidates[i]
 		c.NoSharedWords, c.BlockNorm, c.Sublinear, c.Sentences = fc.NoSharedWords, fc.BlockNorm, fc.Sublinear, fc.Sentences
-		c.Lexicon, c.SentenceMargin, c.Fold = fc.Lexicon, fc.SentenceMargin, fc.Fold
+		c.Lexicon, c.LexPresence, c.SentenceMargin, c.Fold = fc.Lexicon, fc.LexPresence, fc.SentenceMargin, fc.Fold
 		c.CharMin, c.ContextWords = fc.CharMin, fc.ContextWords
 	}
 	if f.blockNorm == "auto" {
