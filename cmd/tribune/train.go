@@ -27,16 +27,16 @@ func (l *listFlag) Set(v string) error {
 
 // trainFlags are tribune train's flags.
 type trainFlags struct {
-	data                                       listFlag
-	dev, head, heads, ctxHeads, out, lambdas   *string
-	vocab, chars, cross, groupBy, sources      *string
-	seed                                       *int64
-	folds, maxIter, minCount, workers          *int
-	ctxWords, charMin                          *int
+	data                                                    listFlag
+	dev, head, heads, ctxHeads, out, lambdas                *string
+	vocab, chars, cross, groupBy, sources                   *string
+	seed                                                    *int64
+	folds, maxIter, minCount, workers                       *int
+	ctxWords, charMin                                       *int
 	sharedWords, idf, sublinear, fold, lexicon, lexPresence *bool
-	sentences, sourceBias, oneClass, quiet     *bool
-	sourceSigma, sentenceMargin                *float64
-	blockNorm                                  autoBool
+	sentences, sourceBias, oneClass, quiet                  *bool
+	sourceSigma, sentenceMargin                             *float64
+	blockNorm                                               autoBool
 }
 
 func newTrainFlags(fs *flag.FlagSet) *trainFlags {
