@@ -16,8 +16,8 @@ import (
 // three half-precision floats). A file without the object has no component; a file with it
 // has no table head named "stance".
 
-// stanceHeadName is the head the component reports as.
-const stanceHeadName = "stance"
+// StanceHead is the head the component reports as.
+const StanceHead = "stance"
 
 // readStance reads the component described by info from r, after the weight table.
 func readStance(r *bufio.Reader, info *StanceInfo, budget int64) (*stanceModel, error) {
@@ -73,13 +73,13 @@ func (st *stanceModel) body() []byte {
 // heads into output columns of its own.
 func (m *Model) attachStance(st *stanceModel) error {
 	for _, h := range m.heads {
-		if h.Name == stanceHeadName {
+		if h.Name == StanceHead {
 			return errors.New("model header: a stance component and a table head named stance")
 		}
 	}
 	st.tok = m.feat.tok
 	m.stance = st
-	m.heads = append(m.heads, Head{Name: stanceHeadName, Classes: StanceClasses, Context: true,
+	m.heads = append(m.heads, Head{Name: StanceHead, Classes: StanceClasses, Context: true,
 		Offsets: make([]float64, len(StanceClasses))})
 	m.col = append(m.col, m.k)
 	return nil
@@ -168,7 +168,7 @@ func (m *Model) WithStance(st *Stance) (*Model, error) {
 	var keep []int // table columns kept
 	var bias []float32
 	for i, h := range m.heads {
-		if h.Name == stanceHeadName || m.isStance(i) {
+		if h.Name == StanceHead || m.isStance(i) {
 			continue
 		}
 		heads = append(heads, h)
@@ -202,11 +202,11 @@ func (m *Model) WithStance(st *Stance) (*Model, error) {
 		}
 	}
 	info := m.info
-	info.CV = slices.DeleteFunc(slices.Clone(info.CV), func(h HeadMetrics) bool { return h.Head == stanceHeadName })
-	info.Dev = slices.DeleteFunc(slices.Clone(info.Dev), func(h HeadMetrics) bool { return h.Head == stanceHeadName })
+	info.CV = slices.DeleteFunc(slices.Clone(info.CV), func(h HeadMetrics) bool { return h.Head == StanceHead })
+	info.Dev = slices.DeleteFunc(slices.Clone(info.Dev), func(h HeadMetrics) bool { return h.Head == StanceHead })
 	settings := make(map[string]string, len(info.Settings))
 	for k, v := range info.Settings {
-		if !strings.Contains(k, stanceHeadName) {
+		if !strings.Contains(k, StanceHead) {
 			settings[k] = v
 		}
 	}

@@ -10,11 +10,13 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 
 	"github.com/tribune/tribune/classifier"
 	"github.com/tribune/tribune/internal/jsonx"
 	"github.com/tribune/tribune/models"
+	"github.com/tribune/tribune/moderation"
 )
 
 // scoreBatch is how many lines a worker scores at a time: large enough to amortize channel
@@ -304,13 +306,19 @@ func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt sco
 	b.lines = nil
 }
 
-// appendDecisions writes {head: decided class}. Names and labels are JSON strings (jsonx), not
-// Go-quoted: Go's quoting writes \x01 or \a for control characters, which is not JSON.
+// appendDecisions writes {head: decided class}. The stance head's decision is the service's:
+// "unclear" when no stance reaches moderation.StanceConfidence, as the API stores and reports
+// it. Names and labels are JSON strings (jsonx), not Go-quoted: Go's quoting writes \x01 or \a
+// for control characters, which is not JSON.
 func appendDecisions(dst []byte, p *classifier.Prediction) []byte {
 	dst = append(dst, '{')
 	for j, h := range p.Heads {
 		dst = append(jsonx.AppendString(jsonx.Comma(dst, j), h.Name), ':')
-		dst = jsonx.AppendString(dst, h.Label)
+		label := h.Label
+		if h.Name == classifier.StanceHead && slices.Max(h.Probs) < moderation.StanceConfidence {
+			label = string(moderation.Unclear)
+		}
+		dst = jsonx.AppendString(dst, label)
 	}
 	return append(dst, '}')
 }

@@ -219,3 +219,54 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// TestScoreDecisionsUnclear: `tribune score --decisions` decides stance as the service does,
+// "unclear" when no stance reaches moderation.StanceConfidence, on the stance suite's comments
+// (some of which the default model is unsure of).
+func TestScoreDecisionsUnclear(t *testing.T) {
+	arts, cases := loadStanceSuite(t)
+	ctx := map[string]string{}
+	for _, a := range arts {
+		ctx[a.ID] = moderation.Article{Title: a.Title, Body: a.Body}.StanceContext()
+	}
+	var in strings.Builder
+	for _, c := range cases {
+		line, err := json.Marshal(map[string]string{"text": c.Text, "context": ctx[c.Article]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in.Write(append(line, '\n'))
+	}
+	out, stderr, err := runCmd(t, in.String(), "score", "--decisions")
+	if err != nil {
+		t.Fatalf("score: %v (%s)", err, stderr)
+	}
+	unclear := 0
+	for i, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var row struct {
+			Scores    struct{ Stance map[string]float64 }
+			Decisions map[string]string
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		want, _ := moderation.Scores{Stance: toStances(row.Scores.Stance)}.StanceLabel()
+		if got := row.Decisions["stance"]; got != string(want) {
+			t.Errorf("line %d: decided stance %q, want %q (%v)", i+1, got, want, row.Scores.Stance)
+		}
+		if want == moderation.Unclear {
+			unclear++
+		}
+	}
+	if unclear == 0 {
+		t.Error("no comment of the suite came out unclear: the test checks nothing")
+	}
+}
+
+func toStances(m map[string]float64) map[moderation.Stance]float64 {
+	out := make(map[moderation.Stance]float64, len(m))
+	for k, v := range m {
+		out[moderation.Stance(k)] = v
+	}
+	return out
+}
