@@ -225,3 +225,31 @@ func TestSetArticleMode(t *testing.T) {
 		t.Errorf("unknown article: %v, want ErrNotFound", err)
 	}
 }
+
+// The overview counts the window's comments by decided stance, unclear apart, as the article
+// counts do.
+func TestOverviewStance(t *testing.T) {
+	ctx := context.Background()
+	f := newRescoreFixture(t)
+	for _, text := range []string{"A fair point about the tram", "Hello there", "Total nonsense but civil", "You idiot, read the article"} {
+		f.submit(t, "a1", text)
+	}
+	o, err := f.svc.Overview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := f.svc.Article(ctx, "a1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for st, n := range o.ByStance {
+		total += n
+		if stats.ByStance[st] != n {
+			t.Errorf("overview %s = %d, article counts %d", st, n, stats.ByStance[st])
+		}
+	}
+	if total != 4 {
+		t.Errorf("overview counts %d comments by stance (%v), want 4", total, o.ByStance)
+	}
+}

@@ -23,6 +23,9 @@ type InsightStore interface {
 	Volume(ctx context.Context, since time.Time, bucket Bucket) ([]VolumePoint, error)
 	// VerdictCounts counts comments created at or after since by machine verdict.
 	VerdictCounts(ctx context.Context, since time.Time) (map[Verdict]int, error)
+	// StanceCounts counts comments created at or after since by decided stance (Unclear
+	// included; comments without stance scores are left out).
+	StanceCounts(ctx context.Context, since time.Time) (map[Stance]int, error)
 	// QueueAges counts held, undecided comments created before each cutoff (cutoffs in any
 	// order, answers in the same order) and returns the oldest one's creation time (zero when
 	// the queue is empty).
@@ -84,11 +87,13 @@ type StoredAssessment struct {
 
 // Overview summarises recent activity for the dashboard.
 type Overview struct {
-	Since       time.Time
-	Hourly      []VolumePoint // the last 48 hours, every hour present (zeros included)
-	Daily       []VolumePoint // the last 14 days, every day present
-	Verdicts    map[Verdict]int
-	Total       int
+	Since    time.Time
+	Hourly   []VolumePoint // the last 48 hours, every hour present (zeros included)
+	Daily    []VolumePoint // the last 14 days, every day present
+	Verdicts map[Verdict]int
+	Total    int
+	// ByStance counts the window's comments by decided stance, Unclear included.
+	ByStance    map[Stance]int
 	QueueSize   int
 	QueueOldest time.Time // zero when the queue is empty
 	// QueueAges counts waiting comments older than each of QueueAgeLimits.
@@ -145,6 +150,9 @@ func (s *Service) Overview(ctx context.Context) (Overview, error) {
 	}
 	for _, n := range o.Verdicts {
 		o.Total += n
+	}
+	if o.ByStance, err = is.StanceCounts(ctx, o.Since); err != nil {
+		return Overview{}, fmt.Errorf("overview: %w", err)
 	}
 	cutoffs := make([]time.Time, len(QueueAgeLimits))
 	for i, d := range QueueAgeLimits {

@@ -74,6 +74,29 @@ func (db *DB) VerdictCounts(ctx context.Context, since time.Time) (map[moderatio
 	return out, nil
 }
 
+// StanceCounts counts comments created at or after since by their stored decided stance.
+func (db *DB) StanceCounts(ctx context.Context, since time.Time) (map[moderation.Stance]int, error) {
+	out := map[moderation.Stance]int{}
+	rows, err := db.read.QueryContext(ctx, `SELECT stance, count(*) FROM comments
+		WHERE created_at >= ? AND stance != '' GROUP BY stance`, formatTime(since))
+	if err != nil {
+		return nil, fmt.Errorf("stance counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("stance counts: %w", err)
+		}
+		out[moderation.Stance(st)] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stance counts: %w", err)
+	}
+	return out, nil
+}
+
 // QueueAges counts queue items created before each cutoff, and finds the oldest. Both walk the
 // partial queue index (comments_queue), which holds only waiting comments.
 func (db *DB) QueueAges(ctx context.Context, cutoffs []time.Time) ([]int, time.Time, error) {

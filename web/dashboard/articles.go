@@ -101,7 +101,7 @@ func (d *Handler) articlePage(c *gin.Context) {
 		d.fail(c, err)
 		return
 	}
-	v.Stance = stanceChart(stats)
+	v.Stance = stanceChart(stats.ByStance)
 	v.Tone = toneChart(hist)
 	policy := d.Svc.Policy()
 	for _, cm := range cp.Comments {
@@ -119,16 +119,16 @@ func (d *Handler) articlePage(c *gin.Context) {
 
 // stanceChart draws how many comments take each stance, confident stances only; its title says
 // how many were unclear.
-func stanceChart(st moderation.ArticleStats) chart {
+func stanceChart(by map[moderation.Stance]int) chart {
 	title := "Stance of the comments"
-	if n := st.ByStance[moderation.Unclear]; n > 0 {
+	if n := by[moderation.Unclear]; n > 0 {
 		title = fmt.Sprintf("Stance of the comments (%d unclear, not shown)", n)
 	}
 	labels := make([]string, len(moderation.Stances))
 	values := make([]int, len(moderation.Stances))
 	classes := make([]string, len(moderation.Stances))
 	for i, s := range moderation.Stances {
-		labels[i], values[i], classes[i] = string(s), st.ByStance[s], "stance-"+string(s)
+		labels[i], values[i], classes[i] = string(s), by[s], "stance-"+string(s)
 	}
 	return barChart(title, labels, values, classes, nil, 360, 180, 1)
 }

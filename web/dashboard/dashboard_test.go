@@ -88,7 +88,7 @@ func TestDashboardPagesRender(t *testing.T) {
 		"/articles":      {"Council approves the new tram line", "75%"},
 		"/articles/tram": {"<svg", "Stance of the comments", "Tone against the hold thresholds", "1–2×", "with a tone score 1 to 2 times its hold threshold"},
 		"/comments/1":    {"History", "submitted", moderationtestVersion, "Scores by model version"},
-		"/overview":      {"Comments per hour", "Queue age", "auto-approved"},
+		"/overview":      {"Comments per hour", "Queue age", "auto-approved", "Stance of the comments"},
 		"/settings":      {"Policy", "carol", "Create API key", `name="hold.insult"`},
 	}
 	for _, path := range dashboardPages {

@@ -18,6 +18,7 @@ type overviewView struct {
 	Hourly    chart
 	Daily     chart
 	Verdicts  chart
+	Stance    chart
 	QueueAge  []queueAgeRow
 	Agreement []moderation.AgreementCount
 }
@@ -53,6 +54,7 @@ func (d *Handler) overviewPage(c *gin.Context) {
 		tips[i] = fmt.Sprintf("%s: %d (%.0f%%)", labels[i], values[i], share)
 	}
 	v.Verdicts = barChart("Machine verdicts (last 14 days)", labels, values, classes, tips, 360, 180, 1)
+	v.Stance = stanceChart(o.ByStance)
 	for i, lim := range moderation.QueueAgeLimits {
 		v.QueueAge = append(v.QueueAge, queueAgeRow{Limit: wholeSpan(lim), Count: o.QueueAges[i]})
 	}
