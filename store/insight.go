@@ -54,21 +54,7 @@ func (db *DB) Volume(ctx context.Context, since time.Time, bucket moderation.Buc
 // a key, zero counts included.
 func (db *DB) VerdictCounts(ctx context.Context, since time.Time) (map[moderation.Verdict]int, error) {
 	out := map[moderation.Verdict]int{moderation.Approve: 0, moderation.Hold: 0, moderation.Reject: 0}
-	rows, err := db.read.QueryContext(ctx, `SELECT machine_verdict, count(*) FROM comments
-		WHERE created_at >= ? GROUP BY machine_verdict`, formatTime(since))
-	if err != nil {
-		return nil, fmt.Errorf("verdict counts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v string
-		var n int
-		if err := rows.Scan(&v, &n); err != nil {
-			return nil, fmt.Errorf("verdict counts: %w", err)
-		}
-		out[moderation.Verdict(v)] += n
-	}
-	if err := rows.Err(); err != nil {
+	if err := countSince(ctx, db, "machine_verdict", since, out); err != nil {
 		return nil, fmt.Errorf("verdict counts: %w", err)
 	}
 	return out, nil
@@ -77,24 +63,30 @@ func (db *DB) VerdictCounts(ctx context.Context, since time.Time) (map[moderatio
 // StanceCounts counts comments created at or after since by their stored decided stance.
 func (db *DB) StanceCounts(ctx context.Context, since time.Time) (map[moderation.Stance]int, error) {
 	out := map[moderation.Stance]int{}
-	rows, err := db.read.QueryContext(ctx, `SELECT stance, count(*) FROM comments
-		WHERE created_at >= ? AND stance != '' GROUP BY stance`, formatTime(since))
-	if err != nil {
-		return nil, fmt.Errorf("stance counts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("stance counts: %w", err)
-		}
-		out[moderation.Stance(st)] += n
-	}
-	if err := rows.Err(); err != nil {
+	if err := countSince(ctx, db, "stance", since, out); err != nil {
 		return nil, fmt.Errorf("stance counts: %w", err)
 	}
 	return out, nil
+}
+
+// countSince adds to out the number of comments created at or after since per non-empty value
+// of column (a constant of this package, never input).
+func countSince[K ~string](ctx context.Context, db *DB, column string, since time.Time, out map[K]int) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+column+`, count(*) FROM comments
+		WHERE created_at >= ? AND `+column+` != '' GROUP BY `+column, formatTime(since))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		var n int
+		if err := rows.Scan(&v, &n); err != nil {
+			return err
+		}
+		out[K(v)] += n
+	}
+	return rows.Err()
 }
 
 // QueueAges counts queue items created before each cutoff, and finds the oldest. Both walk the
