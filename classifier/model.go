@@ -156,14 +156,21 @@ func (m *Model) Predict(text, context string) Prediction {
 // model, it does not allocate.
 func (m *Model) PredictInto(p *Prediction, text, context string) {
 	s := m.getScratch()
-	m.featurize(s, text, context, false)
-	m.worstSentence(s, text)
-	if m.stance != nil {
-		m.stanceLogits(s, text, context)
-	}
+	m.score(s, text, context)
 	m.fill(p, s.logits)
 	m.setSpans(p, s, len(text))
 	m.pool.Put(s)
+}
+
+// score computes the logits of every head into s.logits. The stance component reads the
+// comment's encoding from the tone features before worstSentence, which may encode sentences
+// into s.enc.
+func (m *Model) score(s *scratch, text, context string) {
+	m.featurize(s, text, context, false)
+	if m.stance != nil {
+		m.stanceLogits(s, text, context)
+	}
+	m.worstSentence(s, text)
 }
 
 // getScratch returns pooled working memory, or new memory sized for m's output columns.

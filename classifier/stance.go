@@ -128,7 +128,9 @@ type stanceContext struct {
 
 // stanceScratch is per-call working memory.
 type stanceScratch struct {
-	enc    wordpiece.Encoding
+	// enc is the comment's encoding being featurized: own, or the tone pass's (predictEnc).
+	enc    *wordpiece.Encoding
+	own    wordpiece.Encoding
 	seen   []uint64
 	stems  []uint64 // stem hash of each comment word, 0 for non-content words
 	shared []bool   // per word: its stem is in the context
@@ -215,15 +217,16 @@ func (st *stanceModel) buildContext(s *stanceScratch, context string) *stanceCon
 	if i := strings.IndexByte(context, '\n'); i >= 0 {
 		first = i
 	}
-	st.tok.Encode(context, &s.enc)
-	n := min(len(s.enc.Words), maxContextWords)
+	enc := &s.own
+	st.tok.Encode(context, enc)
+	n := min(len(enc.Words), maxContextWords)
 	neg, pos := 0, 0
 	for i := range n {
-		w := s.enc.Norm(i)
+		w := enc.Norm(i)
 		h := hashString(w)
-		inTitle := int(s.enc.Words[i].Start) < first
+		inTitle := int(enc.Words[i].Start) < first
 		if inTitle {
-			if isNegation(w) || w == "t" && i > 0 && s.enc.Norm(i-1) == "'" {
+			if isNegation(w) || w == "t" && i > 0 && enc.Norm(i-1) == "'" {
 				neg++
 				c.negated = true
 			}
@@ -270,7 +273,21 @@ func (st *stanceModel) scratch() *stanceScratch {
 // (len 4). With trace set, s.spans names every stage-two feature.
 func (st *stanceModel) predict(s *stanceScratch, text, context string, out []float64, trace bool) {
 	c := st.context(s, context)
-	st.featurize(s, text, c, trace)
+	st.tok.Encode(text, &s.own)
+	st.featurize(s, &s.own, text, c, trace)
+	st.logProbs(s, out)
+}
+
+// predictEnc is predict for a comment the caller has already encoded with st.tok into enc:
+// the tone heads' encoding, so that scoring a comment tokenizes it once.
+func (st *stanceModel) predictEnc(s *stanceScratch, enc *wordpiece.Encoding, text, context string, out []float64) {
+	c := st.context(s, context)
+	st.featurize(s, enc, text, c, false)
+	st.logProbs(s, out)
+}
+
+// logProbs writes the log-probabilities of StanceClasses from the features in s into out.
+func (st *stanceModel) logProbs(s *stanceScratch, out []float64) {
 	pu := st.relatedness(s)
 	var z [stanceK]float64
 	st.stageTwo(s, z[:])

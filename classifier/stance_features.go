@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tribune/tribune/classifier/wordpiece"
 )
 
 // Stage-two feature namespaces. The stance component has its own weight rows, so these need
@@ -34,10 +36,10 @@ const (
 // count as aimed at the article's subject.
 const cueWindow = 4
 
-// featurize fills s.x with the relatedness measures of text against c and s.feats with the
-// stage-two features.
-func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext, trace bool) {
-	st.tok.Encode(text, &s.enc)
+// featurize fills s.x with the relatedness measures of text, encoded in enc, against c and
+// s.feats with the stage-two features.
+func (st *stanceModel) featurize(s *stanceScratch, enc *wordpiece.Encoding, text string, c *stanceContext, trace bool) {
+	s.enc = enc
 	s.stems, s.shared, s.sent = s.stems[:0], s.shared[:0], s.sent[:0]
 	s.insult, s.ask = s.insult[:0], s.ask[:0]
 	s.feats, s.spans = s.feats[:0], s.spans[:0]
@@ -63,7 +65,7 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 // context shares it and its sentence, marks sentences that insult or ask, and returns the
 // overlap counts of the comment's unique stems with the context.
 func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) relStats {
-	enc := &s.enc
+	enc := s.enc
 	nw := len(enc.Words)
 	var r relStats
 	sent := int32(0)
@@ -132,7 +134,7 @@ func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) 
 // words is pass two: it adds the word, framed-word, bigram, cue and contradiction features of
 // the comment's words and returns how many negations it read.
 func (st *stanceModel) words(s *stanceScratch, c *stanceContext, trace bool) int {
-	enc := &s.enc
+	enc := s.enc
 	neg, negations := 0, 0
 	prev := ""
 	var prevHash uint64
