@@ -128,9 +128,14 @@ type stanceContext struct {
 
 // stanceScratch is per-call working memory.
 type stanceScratch struct {
-	// enc is the comment's encoding being featurized: own, or the tone pass's (predictEnc).
-	enc    *wordpiece.Encoding
-	own    wordpiece.Encoding
+	// enc, hash and info are the comment's encoding, word hashes (hashString) and wordInfo
+	// being featurized: their own, or the tone features' (predictEnc).
+	enc     *wordpiece.Encoding
+	hash    []uint64
+	info    []wordInfo
+	own     wordpiece.Encoding
+	ownHash []uint64
+	ownInfo []wordInfo
 	seen   []uint64
 	stems  []uint64 // stem hash of each comment word, 0 for non-content words
 	shared []bool   // per word: its stem is in the context
@@ -273,16 +278,33 @@ func (st *stanceModel) scratch() *stanceScratch {
 // (len 4). With trace set, s.spans names every stage-two feature.
 func (st *stanceModel) predict(s *stanceScratch, text, context string, out []float64, trace bool) {
 	c := st.context(s, context)
-	st.tok.Encode(text, &s.own)
-	st.featurize(s, &s.own, text, c, trace)
+	st.encode(s, text)
+	st.featurize(s, text, c, trace)
 	st.logProbs(s, out)
 }
 
-// predictEnc is predict for a comment the caller has already encoded with st.tok into enc:
-// the tone heads' encoding, so that scoring a comment tokenizes it once.
-func (st *stanceModel) predictEnc(s *stanceScratch, enc *wordpiece.Encoding, text, context string, out []float64) {
+// encode encodes text into s's own storage and points s at it.
+func (st *stanceModel) encode(s *stanceScratch, text string) {
+	st.tok.Encode(text, &s.own)
+	s.ownHash = s.ownHash[:0]
+	for i := range s.own.Words {
+		s.ownHash = append(s.ownHash, hashString(s.own.Norm(i)))
+	}
+	s.ownInfo = lookupWords(s.ownInfo[:0], s.ownHash, &s.own)
+	s.enc, s.hash, s.info = &s.own, s.ownHash, s.ownInfo
+}
+
+// predictEnc is predict for a comment the caller has already encoded with st.tok into enc,
+// with its words' hashes and, unless empty, their wordInfo: the tone features', so that
+// scoring a comment tokenizes it and looks its words up once.
+func (st *stanceModel) predictEnc(s *stanceScratch, enc *wordpiece.Encoding, hash []uint64, info []wordInfo, text, context string, out []float64) {
 	c := st.context(s, context)
-	st.featurize(s, enc, text, c, false)
+	if len(info) != len(hash) {
+		s.ownInfo = lookupWords(s.ownInfo[:0], hash, enc)
+		info = s.ownInfo
+	}
+	s.enc, s.hash, s.info = enc, hash, info
+	st.featurize(s, text, c, false)
 	st.logProbs(s, out)
 }
 

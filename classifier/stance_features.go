@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/tribune/tribune/classifier/wordpiece"
 )
 
 // Stage-two feature namespaces. The stance component has its own weight rows, so these need
@@ -36,10 +34,9 @@ const (
 // count as aimed at the article's subject.
 const cueWindow = 4
 
-// featurize fills s.x with the relatedness measures of text, encoded in enc, against c and
-// s.feats with the stage-two features.
-func (st *stanceModel) featurize(s *stanceScratch, enc *wordpiece.Encoding, text string, c *stanceContext, trace bool) {
-	s.enc = enc
+// featurize fills s.x with the relatedness measures of text, whose words are in s.enc, s.hash
+// and s.info, against c and s.feats with the stage-two features.
+func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext, trace bool) {
 	s.stems, s.shared, s.sent = s.stems[:0], s.shared[:0], s.sent[:0]
 	s.insult, s.ask = s.insult[:0], s.ask[:0]
 	s.feats, s.spans = s.feats[:0], s.spans[:0]
@@ -74,11 +71,11 @@ func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) 
 	s.ask = append(s.ask, false)
 	for i := range nw {
 		w := enc.Norm(i)
-		h := hashString(w)
+		info := &s.info[i]
 		s.sent = append(s.sent, sent)
 		var stem uint64
 		shared := false
-		if contentWord(w, h) {
+		if len(w) >= 2 && !info.stop && !isPunct(w) { // contentWord
 			stem = stemKey(w)
 			idf, inCtx := c.stems[stem]
 			shared = inCtx
@@ -108,7 +105,7 @@ func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) 
 		}
 		s.stems = append(s.stems, stem)
 		s.shared = append(s.shared, shared)
-		if toneOnly(w) {
+		if toneOnlyInfo(*info) {
 			s.insult[sent] = true
 		}
 		switch w {
@@ -149,13 +146,13 @@ func (st *stanceModel) words(s *stanceScratch, c *stanceContext, trace bool) int
 			first = true
 			continue
 		}
-		if toneOnly(w) {
+		if toneOnlyInfo(s.info[i]) {
 			// Tone is not stance: an insult's word weighs nothing here, and it breaks bigrams.
 			prev, prevHash = "", 0
 			first = false
 			continue
 		}
-		h := hashString(w)
+		h := s.hash[i]
 		negated := neg > 0
 		if neg > 0 {
 			neg--
@@ -211,7 +208,7 @@ func capitalized(w string) bool {
 
 // cues adds the stance cue features of word i.
 func (st *stanceModel) cues(s *stanceScratch, c *stanceContext, w string, i int, negated, first, trace bool) {
-	cat := stanceCues[w]
+	cat := s.info[i].cue
 	if cat == 0 {
 		return
 	}

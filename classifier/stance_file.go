@@ -97,12 +97,12 @@ func (m *Model) outputs() int {
 func (m *Model) isStance(i int) bool { return m.stance != nil && i == len(m.heads)-1 }
 
 // stanceLogits writes the component's log-probabilities into its output columns. It reads the
-// comment's words from s.enc, which the tone features have just filled.
+// comment's words from s.enc, s.words and s.info, which the tone features have just filled.
 func (m *Model) stanceLogits(s *scratch, text, context string) {
 	st := m.stance
 	ss := st.scratch()
-	st.predictEnc(ss, &s.enc, text, context, s.logits[m.k:m.k+len(StanceClasses)])
-	ss.enc = nil // the pool must not keep s's encoding alive
+	st.predictEnc(ss, &s.enc, s.words, s.info, text, context, s.logits[m.k:m.k+len(StanceClasses)])
+	ss.enc, ss.hash, ss.info = nil, nil, nil // the pool must not keep s's memory alive
 	st.pool.Put(ss)
 }
 

@@ -309,8 +309,8 @@ func featurizeStance(st *stanceModel, train []Example, cfg StanceConfig) *stance
 		}
 		d.fold = append(d.fold, int(mix64(hashString(ex.Context)^uint64(cfg.Seed))%uint64(cfg.Folds)))
 		c := st.context(s, ex.Context)
-		st.tok.Encode(ex.Text, &s.own)
-		st.featurize(s, &s.own, ex.Text, c, false)
+		st.encode(s, ex.Text)
+		st.featurize(s, ex.Text, c, false)
 		d.rel = append(d.rel, s.x)
 		for _, f := range s.feats {
 			d.idx = append(d.idx, int32(f.key&mask))
