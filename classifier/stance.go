@@ -136,16 +136,16 @@ type stanceScratch struct {
 	own     wordpiece.Encoding
 	ownHash []uint64
 	ownInfo []wordInfo
-	seen   []uint64
-	stems  []uint64 // stem hash of each comment word, 0 for non-content words
-	shared []bool   // per word: its stem is in the context
-	sent   []int32  // per word: its sentence index
-	insult []bool   // per sentence: holds a word of tone alone
-	ask    []bool   // per sentence: a question
-	x      [numRel]float64
-	feats  []feat
-	pairs  []uint64
-	spans  []span
+	seen    []uint64
+	stems   []uint64 // stem hash of each comment word, 0 for non-content words
+	shared  []bool   // per word: its stem is in the context
+	sent    []int32  // per word: its sentence index
+	insult  []bool   // per sentence: holds a word of tone alone
+	ask     []bool   // per sentence: a question
+	x       [numRel]float64
+	feats   []feat
+	pairs   []uint64
+	spans   []span
 }
 
 // maxStanceContexts and maxStanceContextBytes bound the context cache; when either is passed
