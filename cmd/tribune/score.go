@@ -235,7 +235,7 @@ func parseScoreLine(data []byte) (sl scoreLine, text, context string, err error)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return sl, "", "", errors.New("not a JSON object")
 	}
-	if !json.Valid(trimmed) {
+	if !jsonx.Valid(trimmed) {
 		// Unmarshal for its error message, which names the problem and its offset.
 		if err := json.Unmarshal(trimmed, &sl); err != nil {
 			return sl, "", "", fmt.Errorf("invalid JSON: %w", err)
