@@ -145,7 +145,12 @@ type stanceScratch struct {
 	x       [numRel]float64
 	feats   []feat
 	pairs   []uint64
-	spans   []span
+	tf      []stanceTF // normalize's counting table, all zero between calls
+	tfAt    []int32    // the tf slot of each feature
+	// sortTmp and sortCounts are sortHashed's working memory.
+	sortTmp    []uint64
+	sortCounts []int32
+	spans      []span
 }
 
 // maxStanceContexts and maxStanceContextBytes bound the context cache; when either is passed

@@ -1,9 +1,7 @@
 package classifier
 
 import (
-	"math"
 	"math/bits"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -269,41 +267,6 @@ func (st *stanceModel) add(s *stanceScratch, k uint32, v float32, blk uint8, tra
 			sp.start, sp.end = int(s.enc.Words[wi].Start), int(s.enc.Words[wj].End)
 		}
 		s.spans = append(s.spans, sp)
-	}
-}
-
-// normalize gives the word block sublinear term frequencies and unit norm, and each cue
-// 1+ln(count) spread over its occurrences, so repeating a sentence saturates.
-func (st *stanceModel) normalize(s *stanceScratch) {
-	s.pairs = s.pairs[:0]
-	for j, f := range s.feats {
-		s.pairs = append(s.pairs, uint64(f.key)<<32|uint64(j))
-	}
-	slices.Sort(s.pairs)
-	sq := 0.0
-	for lo := 0; lo < len(s.pairs); {
-		k := s.pairs[lo] >> 32
-		hi := lo + 1
-		for hi < len(s.pairs) && s.pairs[hi]>>32 == k {
-			hi++
-		}
-		val, share := sublinearValue(hi - lo)
-		for _, p := range s.pairs[lo:hi] {
-			f := &s.feats[uint32(p)]
-			f.val = float32(val)
-			if f.blk == stBlkWords {
-				sq += share
-			}
-		}
-		lo = hi
-	}
-	if sq > 0 {
-		v := float32(1 / math.Sqrt(sq))
-		for i := range s.feats {
-			if s.feats[i].blk == stBlkWords {
-				s.feats[i].val *= v
-			}
-		}
 	}
 }
 
