@@ -294,8 +294,8 @@ func (c *stanceContext) framing() uint64 {
 // by a negating prefix ("unfair" against "fair", "fair" against "unfair"). Each is crossed with
 // the article's framing.
 func (st *stanceModel) contradiction(s *stanceScratch, c *stanceContext, w string, i int, negated, trace bool) {
-	if s.stems[i] == 0 {
-		return
+	if s.stems[i] == 0 || len(c.stems) == 0 {
+		return // not a content word, or a context without one (and so without anti) to turn
 	}
 	kind := uint64(0)
 	switch {
