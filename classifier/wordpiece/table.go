@@ -47,13 +47,21 @@ func newWordTable(ids map[string]int32) *wordTable {
 	return t
 }
 
+// hash is the hash of w that places it in the table.
+func (t *wordTable) hash(w []byte) uint64 { return maphash.Bytes(t.seed, w) }
+
 // lookup returns the id of w and whether w is a token. The answer is final for 1 to wordKeyMax
 // bytes; longer words must be looked up in the map.
 func (t *wordTable) lookup(w []byte) (int32, bool) {
 	if len(w) == 0 || len(w) > wordKeyMax {
 		return 0, false
 	}
-	for i := uint32(maphash.Bytes(t.seed, w)) & t.mask; ; i = (i + 1) & t.mask {
+	return t.lookupHash(w, t.hash(w))
+}
+
+// lookupHash is lookup of a word of 1 to wordKeyMax bytes whose hash is h.
+func (t *wordTable) lookupHash(w []byte, h uint64) (int32, bool) {
+	for i := uint32(h) & t.mask; ; i = (i + 1) & t.mask {
 		e := &t.entries[i]
 		if e.n == 0 {
 			return 0, false
