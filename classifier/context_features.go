@@ -10,7 +10,13 @@ import (
 // measure shared topic words.
 var stopwords = func() map[uint64]bool {
 	m := make(map[uint64]bool)
-	for _, w := range strings.Fields(`a an the and or but if then else of to in on at by for with
+	for _, w := range strings.Fields(stopwordList) {
+		m[hashString(w)] = true
+	}
+	return m
+}()
+
+const stopwordList = `a an the and or but if then else of to in on at by for with
 		from into onto over under about as is are was were be been being am do does did done have
 		has had having it its it's this that these those there here i me my mine we us our ours you
 		your yours he him his she her hers they them their theirs what which who whom whose when
@@ -18,11 +24,7 @@ var stopwords = func() map[uint64]bool {
 		very can will just should would could may might must shall also not no nor s t don isn
 		aren wasn weren doesn didn won wouldn shouldn couldn hasn haven re ve ll d m o y up down
 		out off again further once because while until against between through during before after
-		above below said says say one get got like even much many well`) {
-		m[hashString(w)] = true
-	}
-	return m
-}()
+		above below said says say one get got like even much many well`
 
 // contextFeatures appends features relating the comment (already in s.words) to context:
 // prefixed context words, shared content words, overlap measures and, if configured, comment

@@ -11,11 +11,7 @@ import (
 func (m *Model) Explain(text, context string, topK int) Prediction {
 	s := m.getScratch()
 	defer m.pool.Put(s)
-	m.featurize(s, text, context, false)
-	m.worstSentence(s, text)
-	if m.stance != nil {
-		m.stanceLogits(s, text, context)
-	}
+	m.score(s, text, context)
 	var p Prediction
 	m.fill(&p, s.logits)
 	m.setSpans(&p, s, len(text))

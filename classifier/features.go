@@ -147,15 +147,16 @@ type scratch struct {
 	tfAt      []int32  // the table slot of each feature counted
 	slots     []slot
 	spans     []span
-	sents     [][2]int  // sentence byte ranges of the comment
-	best      []float64 // per output column: the highest logit over the whole and its sentences
-	win       []int     // per head: the sentence whose logit won, or -1 for the whole comment
-	cats      []uint16  // lexicon categories of each comment word
-	wordFeat  []int32   // first feature index of each comment word, then the end
-	lexFeat   []int32   // first lexicon feature index of each comment word, then the end
-	rowOf     []int32   // weight table row of each feature, -1 when absent (sentence scoring)
-	sub       []int32   // feature indices of one sentence
-	subVal    []float32 // their values
+	sents     [][2]int   // sentence byte ranges of the comment
+	best      []float64  // per output column: the highest logit over the whole and its sentences
+	win       []int      // per head: the sentence whose logit won, or -1 for the whole comment
+	cats      []uint16   // lexicon categories of each comment word
+	info      []wordInfo // what the word lists say of each comment word (Lexicon), else empty
+	wordFeat  []int32    // first feature index of each comment word, then the end
+	lexFeat   []int32    // first lexicon feature index of each comment word, then the end
+	rowOf     []int32    // weight table row of each feature, -1 when absent (sentence scoring)
+	sub       []int32    // feature indices of one sentence
+	subVal    []float32  // their values
 }
 
 // isPunct reports whether a normalized word is a single punctuation or symbol character (the
@@ -199,7 +200,9 @@ func (f *featurizer) featurize(s *scratch, text, context string, withContext, tr
 	f.tok.Encode(text, &s.enc)
 	s.wordRuns()
 	f.wordFeatures(s, trace)
+	s.info = s.info[:0]
 	if f.cfg.Lexicon {
+		s.info = lookupWords(s.info, s.words, &s.enc)
 		f.lexiconFeatures(s, &s.enc, trace)
 		s.endLexicon()
 	}

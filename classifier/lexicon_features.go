@@ -3,17 +3,17 @@ package classifier
 import "github.com/tribune/tribune/classifier/wordpiece"
 
 // lexiconFeatures adds the lexicon category features of the comment's words and of nearby
-// category pairs within a sentence.
+// category pairs within a sentence. It reads the words' categories from s.info.
 func (f *featurizer) lexiconFeatures(s *scratch, enc *wordpiece.Encoding, trace bool) {
-	lex := lexTables[f.cfg.LexiconVersion] // checked by checkFeatures
+	v := f.cfg.LexiconVersion // checked by checkFeatures
+	lex := lexTables[v]
 	blk := uint8(blkWord)
 	if f.cfg.LexPresence {
 		blk = blkLex
 	}
-	nw := len(enc.Words)
 	s.cats = s.cats[:0]
-	for i := range nw {
-		s.cats = append(s.cats, lex.category(enc.Norm(i)))
+	for _, info := range s.info {
+		s.cats = append(s.cats, info.cats[v])
 	}
 	for i, c := range s.cats {
 		s.lexFeat = append(s.lexFeat, int32(len(s.feats)))

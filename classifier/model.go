@@ -67,9 +67,11 @@ type Model struct {
 	tab     []uint16 // open-addressing weight table of entries, see allocTable
 	stride  int      // uint16s per entry
 	mask    uint32
-	feat    featurizer
-	context bool // any table head uses the context
-	pool    sync.Pool
+	// lineMask clears the low bits of a slot index that pick a slot within a cache line.
+	lineMask uint32
+	feat     featurizer
+	context  bool // any table head uses the context
+	pool     sync.Pool
 	// stance is the stance component (stance.go), the last head, when the model has one.
 	stance *stanceModel
 }
@@ -156,14 +158,21 @@ func (m *Model) Predict(text, context string) Prediction {
 // model, it does not allocate.
 func (m *Model) PredictInto(p *Prediction, text, context string) {
 	s := m.getScratch()
-	m.featurize(s, text, context, false)
-	m.worstSentence(s, text)
-	if m.stance != nil {
-		m.stanceLogits(s, text, context)
-	}
+	m.score(s, text, context)
 	m.fill(p, s.logits)
 	m.setSpans(p, s, len(text))
 	m.pool.Put(s)
+}
+
+// score computes the logits of every head into s.logits. The stance component reads the
+// comment's encoding from the tone features before worstSentence, which may encode sentences
+// into s.enc.
+func (m *Model) score(s *scratch, text, context string) {
+	m.featurize(s, text, context, false)
+	if m.stance != nil {
+		m.stanceLogits(s, text, context)
+	}
+	m.worstSentence(s, text)
 }
 
 // getScratch returns pooled working memory, or new memory sized for m's output columns.
@@ -250,7 +259,7 @@ func softmax(p, z []float64) {
 // for measuring the choice; the copy shares m's weights and reports m's version.
 func (m *Model) WithSentenceMargin(margin float64) *Model {
 	c := &Model{version: m.version, raw: m.raw, info: m.info, heads: m.heads, col: m.col, k: m.k,
-		bias: m.bias, tab: m.tab, stride: m.stride, mask: m.mask, feat: m.feat, context: m.context,
+		bias: m.bias, tab: m.tab, stride: m.stride, mask: m.mask, lineMask: m.lineMask, feat: m.feat, context: m.context,
 		stance: m.stance}
 	c.info.Features.Sentences = margin >= 0
 	c.info.Features.SentenceMargin = max(margin, 0)

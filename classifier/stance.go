@@ -128,17 +128,29 @@ type stanceContext struct {
 
 // stanceScratch is per-call working memory.
 type stanceScratch struct {
-	enc    wordpiece.Encoding
-	seen   []uint64
-	stems  []uint64 // stem hash of each comment word, 0 for non-content words
-	shared []bool   // per word: its stem is in the context
-	sent   []int32  // per word: its sentence index
-	insult []bool   // per sentence: holds a word of tone alone
-	ask    []bool   // per sentence: a question
-	x      [numRel]float64
-	feats  []feat
-	pairs  []uint64
-	spans  []span
+	// enc, hash and info are the comment's encoding, word hashes (hashString) and wordInfo
+	// being featurized: their own, or the tone features' (predictEnc).
+	enc     *wordpiece.Encoding
+	hash    []uint64
+	info    []wordInfo
+	own     wordpiece.Encoding
+	ownHash []uint64
+	ownInfo []wordInfo
+	seen    []uint64
+	stems   []uint64 // stem hash of each comment word, 0 for non-content words
+	shared  []bool   // per word: its stem is in the context
+	sent    []int32  // per word: its sentence index
+	insult  []bool   // per sentence: holds a word of tone alone
+	ask     []bool   // per sentence: a question
+	x       [numRel]float64
+	feats   []feat
+	pairs   []uint64
+	tf      []stanceTF // normalize's counting table, all zero between calls
+	tfAt    []int32    // the tf slot of each feature
+	// sortTmp and sortCounts are sortHashed's working memory.
+	sortTmp    []uint64
+	sortCounts []int32
+	spans      []span
 }
 
 // maxStanceContexts and maxStanceContextBytes bound the context cache; when either is passed
@@ -215,15 +227,16 @@ func (st *stanceModel) buildContext(s *stanceScratch, context string) *stanceCon
 	if i := strings.IndexByte(context, '\n'); i >= 0 {
 		first = i
 	}
-	st.tok.Encode(context, &s.enc)
-	n := min(len(s.enc.Words), maxContextWords)
+	enc := &s.own
+	st.tok.Encode(context, enc)
+	n := min(len(enc.Words), maxContextWords)
 	neg, pos := 0, 0
 	for i := range n {
-		w := s.enc.Norm(i)
+		w := enc.Norm(i)
 		h := hashString(w)
-		inTitle := int(s.enc.Words[i].Start) < first
+		inTitle := int(enc.Words[i].Start) < first
 		if inTitle {
-			if isNegation(w) || w == "t" && i > 0 && s.enc.Norm(i-1) == "'" {
+			if isNegation(w) || w == "t" && i > 0 && enc.Norm(i-1) == "'" {
 				neg++
 				c.negated = true
 			}
@@ -270,7 +283,38 @@ func (st *stanceModel) scratch() *stanceScratch {
 // (len 4). With trace set, s.spans names every stage-two feature.
 func (st *stanceModel) predict(s *stanceScratch, text, context string, out []float64, trace bool) {
 	c := st.context(s, context)
+	st.encode(s, text)
 	st.featurize(s, text, c, trace)
+	st.logProbs(s, out)
+}
+
+// encode encodes text into s's own storage and points s at it.
+func (st *stanceModel) encode(s *stanceScratch, text string) {
+	st.tok.Encode(text, &s.own)
+	s.ownHash = s.ownHash[:0]
+	for i := range s.own.Words {
+		s.ownHash = append(s.ownHash, hashString(s.own.Norm(i)))
+	}
+	s.ownInfo = lookupWords(s.ownInfo[:0], s.ownHash, &s.own)
+	s.enc, s.hash, s.info = &s.own, s.ownHash, s.ownInfo
+}
+
+// predictEnc is predict for a comment the caller has already encoded with st.tok into enc,
+// with its words' hashes and, unless empty, their wordInfo: the tone features', so that
+// scoring a comment tokenizes it and looks its words up once.
+func (st *stanceModel) predictEnc(s *stanceScratch, enc *wordpiece.Encoding, hash []uint64, info []wordInfo, text, context string, out []float64) {
+	c := st.context(s, context)
+	if len(info) != len(hash) {
+		s.ownInfo = lookupWords(s.ownInfo[:0], hash, enc)
+		info = s.ownInfo
+	}
+	s.enc, s.hash, s.info = enc, hash, info
+	st.featurize(s, text, c, false)
+	st.logProbs(s, out)
+}
+
+// logProbs writes the log-probabilities of StanceClasses from the features in s into out.
+func (st *stanceModel) logProbs(s *stanceScratch, out []float64) {
 	pu := st.relatedness(s)
 	var z [stanceK]float64
 	st.stageTwo(s, z[:])

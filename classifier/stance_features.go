@@ -1,9 +1,7 @@
 package classifier
 
 import (
-	"math"
 	"math/bits"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -34,10 +32,9 @@ const (
 // count as aimed at the article's subject.
 const cueWindow = 4
 
-// featurize fills s.x with the relatedness measures of text against c and s.feats with the
-// stage-two features.
+// featurize fills s.x with the relatedness measures of text, whose words are in s.enc, s.hash
+// and s.info, against c and s.feats with the stage-two features.
 func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext, trace bool) {
-	st.tok.Encode(text, &s.enc)
 	s.stems, s.shared, s.sent = s.stems[:0], s.shared[:0], s.sent[:0]
 	s.insult, s.ask = s.insult[:0], s.ask[:0]
 	s.feats, s.spans = s.feats[:0], s.spans[:0]
@@ -63,7 +60,7 @@ func (st *stanceModel) featurize(s *stanceScratch, text string, c *stanceContext
 // context shares it and its sentence, marks sentences that insult or ask, and returns the
 // overlap counts of the comment's unique stems with the context.
 func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) relStats {
-	enc := &s.enc
+	enc := s.enc
 	nw := len(enc.Words)
 	var r relStats
 	sent := int32(0)
@@ -72,11 +69,11 @@ func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) 
 	s.ask = append(s.ask, false)
 	for i := range nw {
 		w := enc.Norm(i)
-		h := hashString(w)
+		info := &s.info[i]
 		s.sent = append(s.sent, sent)
 		var stem uint64
 		shared := false
-		if contentWord(w, h) {
+		if len(w) >= 2 && !info.stop && !isPunct(w) { // contentWord
 			stem = stemKey(w)
 			idf, inCtx := c.stems[stem]
 			shared = inCtx
@@ -106,7 +103,7 @@ func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) 
 		}
 		s.stems = append(s.stems, stem)
 		s.shared = append(s.shared, shared)
-		if toneOnly(w) {
+		if toneOnlyInfo(*info) {
 			s.insult[sent] = true
 		}
 		switch w {
@@ -132,7 +129,7 @@ func (st *stanceModel) overlap(s *stanceScratch, text string, c *stanceContext) 
 // words is pass two: it adds the word, framed-word, bigram, cue and contradiction features of
 // the comment's words and returns how many negations it read.
 func (st *stanceModel) words(s *stanceScratch, c *stanceContext, trace bool) int {
-	enc := &s.enc
+	enc := s.enc
 	neg, negations := 0, 0
 	prev := ""
 	var prevHash uint64
@@ -147,13 +144,13 @@ func (st *stanceModel) words(s *stanceScratch, c *stanceContext, trace bool) int
 			first = true
 			continue
 		}
-		if toneOnly(w) {
+		if toneOnlyInfo(s.info[i]) {
 			// Tone is not stance: an insult's word weighs nothing here, and it breaks bigrams.
 			prev, prevHash = "", 0
 			first = false
 			continue
 		}
-		h := hashString(w)
+		h := s.hash[i]
 		negated := neg > 0
 		if neg > 0 {
 			neg--
@@ -209,7 +206,7 @@ func capitalized(w string) bool {
 
 // cues adds the stance cue features of word i.
 func (st *stanceModel) cues(s *stanceScratch, c *stanceContext, w string, i int, negated, first, trace bool) {
-	cat := stanceCues[w]
+	cat := s.info[i].cue
 	if cat == 0 {
 		return
 	}
@@ -273,41 +270,6 @@ func (st *stanceModel) add(s *stanceScratch, k uint32, v float32, blk uint8, tra
 	}
 }
 
-// normalize gives the word block sublinear term frequencies and unit norm, and each cue
-// 1+ln(count) spread over its occurrences, so repeating a sentence saturates.
-func (st *stanceModel) normalize(s *stanceScratch) {
-	s.pairs = s.pairs[:0]
-	for j, f := range s.feats {
-		s.pairs = append(s.pairs, uint64(f.key)<<32|uint64(j))
-	}
-	slices.Sort(s.pairs)
-	sq := 0.0
-	for lo := 0; lo < len(s.pairs); {
-		k := s.pairs[lo] >> 32
-		hi := lo + 1
-		for hi < len(s.pairs) && s.pairs[hi]>>32 == k {
-			hi++
-		}
-		val, share := sublinearValue(hi - lo)
-		for _, p := range s.pairs[lo:hi] {
-			f := &s.feats[uint32(p)]
-			f.val = float32(val)
-			if f.blk == stBlkWords {
-				sq += share
-			}
-		}
-		lo = hi
-	}
-	if sq > 0 {
-		v := float32(1 / math.Sqrt(sq))
-		for i := range s.feats {
-			if s.feats[i].blk == stBlkWords {
-				s.feats[i].val *= v
-			}
-		}
-	}
-}
-
 // tn joins a feature's name only when tracing: the scoring path must not allocate.
 func tn(trace bool, parts ...string) string {
 	if !trace {
@@ -332,8 +294,8 @@ func (c *stanceContext) framing() uint64 {
 // by a negating prefix ("unfair" against "fair", "fair" against "unfair"). Each is crossed with
 // the article's framing.
 func (st *stanceModel) contradiction(s *stanceScratch, c *stanceContext, w string, i int, negated, trace bool) {
-	if s.stems[i] == 0 {
-		return
+	if s.stems[i] == 0 || len(c.stems) == 0 {
+		return // not a content word, or a context without one (and so without anti) to turn
 	}
 	kind := uint64(0)
 	switch {

@@ -96,11 +96,13 @@ func (m *Model) outputs() int {
 // isStance reports whether head i is the stance component.
 func (m *Model) isStance(i int) bool { return m.stance != nil && i == len(m.heads)-1 }
 
-// stanceLogits writes the component's log-probabilities into its output columns.
+// stanceLogits writes the component's log-probabilities into its output columns. It reads the
+// comment's words from s.enc, s.words and s.info, which the tone features have just filled.
 func (m *Model) stanceLogits(s *scratch, text, context string) {
 	st := m.stance
 	ss := st.scratch()
-	st.predict(ss, text, context, s.logits[m.k:m.k+len(StanceClasses)], false)
+	st.predictEnc(ss, &s.enc, s.words, s.info, text, context, s.logits[m.k:m.k+len(StanceClasses)])
+	ss.enc, ss.hash, ss.info = nil, nil, nil // the pool must not keep s's memory alive
 	st.pool.Put(ss)
 }
 

@@ -308,7 +308,9 @@ func featurizeStance(st *stanceModel, train []Example, cfg StanceConfig) *stance
 			groups[ex.Context] = len(groups)
 		}
 		d.fold = append(d.fold, int(mix64(hashString(ex.Context)^uint64(cfg.Seed))%uint64(cfg.Folds)))
-		st.featurize(s, ex.Text, st.context(s, ex.Context), false)
+		c := st.context(s, ex.Context)
+		st.encode(s, ex.Text)
+		st.featurize(s, ex.Text, c, false)
 		d.rel = append(d.rel, s.x)
 		for _, f := range s.feats {
 			d.idx = append(d.idx, int32(f.key&mask))

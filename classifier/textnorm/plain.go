@@ -57,7 +57,15 @@ func Unchanged(text string) bool {
 				return false
 			}
 		case bLetter:
-			if letterAt(i-1) || letterAt(i+1) {
+			if letterAt(i + 1) {
+				// Every letter of a run of two or more has a letter beside it: skip the run.
+				for i+2 < len(text) && byteClass[text[i+2]] == bLetter {
+					i++
+				}
+				i++
+				continue
+			}
+			if letterAt(i - 1) {
 				continue
 			}
 			// A single letter: two of them around one spacer may start a

@@ -87,6 +87,7 @@ func (t *Tokenizer) encode(text string, enc *Encoding) {
 		}
 	}
 	b.flush()
+	t.allPieces(enc)
 }
 
 // appendASCII appends the ASCII word bytes s, found at original offset pos,
@@ -244,7 +245,7 @@ func (b *builder) toMapped() {
 	}
 }
 
-// flush closes the open word, if any, and splits it into pieces.
+// flush closes the open word, if any; encode splits the words into pieces at the end.
 func (b *builder) flush() {
 	if !b.inWord {
 		return
@@ -257,5 +258,4 @@ func (b *builder) flush() {
 	}
 	enc.Words = append(enc.Words, Word{Start: int32(b.start), End: int32(b.end)})
 	enc.words = append(enc.words, wordNorm{start: int32(b.normStart), end: int32(len(enc.norm)), mapOff: int32(b.mapOff)})
-	b.t.pieces(enc, len(enc.Words)-1)
 }

@@ -57,6 +57,10 @@ type Encoding struct {
 	origEnd   []int32
 	// fold holds the folded text when the Tokenizer folds.
 	fold textnorm.Text
+	// hash holds each word's wordTable hash while encoding (allPieces); touched what reading
+	// their table lines found, kept so that the reads are not optimized away.
+	hash    []uint64
+	touched uint8
 }
 
 // reset empties e, keeping its memory.

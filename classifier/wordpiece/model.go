@@ -9,7 +9,30 @@ type piece struct {
 	end int32
 }
 
-// pieces splits word wi of enc into tokens and appends them to enc.Tokens.
+// allPieces splits every word of enc into tokens. It first hashes each word short enough for
+// the whole-word table and reads the table line the search starts at, with nothing waiting on
+// what it reads, so that the cache misses of all the words are in flight together; then the
+// searches, one word after another, find their lines in cache. Searching word by word, each
+// miss stalled the found-or-not branch after it.
+func (t *Tokenizer) allPieces(enc *Encoding) {
+	enc.hash = enc.hash[:0]
+	var touched uint8
+	for _, wn := range enc.words {
+		var h uint64
+		if n := wn.end - wn.start; n > 0 && n <= wordKeyMax {
+			h = t.words.hash(enc.norm[wn.start:wn.end])
+			touched |= t.words.entries[uint32(h)&t.words.mask].n
+		}
+		enc.hash = append(enc.hash, h)
+	}
+	enc.touched = touched // keeps the reads
+	for wi := range enc.words {
+		t.pieces(enc, wi)
+	}
+}
+
+// pieces splits word wi of enc into tokens and appends them to enc.Tokens. For a word of at
+// most wordKeyMax bytes, enc.hash[wi] is its wordTable hash.
 func (t *Tokenizer) pieces(enc *Encoding, wi int) {
 	wn := enc.words[wi]
 	w := enc.norm[wn.start:wn.end]
@@ -20,7 +43,7 @@ func (t *Tokenizer) pieces(enc *Encoding, wi int) {
 	// Most words are whole vocabulary tokens; the greedy search would find
 	// them with its first lookup, so they skip the cache.
 	if len(w) <= wordKeyMax {
-		if id, ok := t.words.lookup(w); ok {
+		if id, ok := t.words.lookupHash(w, enc.hash[wi]); ok {
 			t.emit1(enc, wi, id)
 			return
 		}

@@ -37,6 +37,7 @@ type scoreOptions struct {
 type batch struct {
 	first int // 1-based line number of lines[0]
 	lines [][]byte
+	text  []byte // the lines' bytes (readLine)
 	out   []byte
 	bad   []lineError
 	badAt map[int]int // line number -> offset in out where it would have gone
@@ -179,7 +180,7 @@ func readBatches(ctx context.Context, r io.Reader, work, order chan<- *batch) er
 		return nil
 	}
 	for {
-		data, err := readLine(br)
+		data, err := readLine(br, &b.text)
 		if len(data) > 0 || err == nil {
 			line++
 			b.lines = append(b.lines, data)
@@ -202,22 +203,25 @@ func readBatches(ctx context.Context, r io.Reader, work, order chan<- *batch) er
 	return nil
 }
 
-// readLine returns the next line without its newline, copied; io.EOF after the last one.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var buf []byte
+// readLine returns the next line without its newline, copied to the end of *text; io.EOF
+// after the last one. Lines of a batch share text's array (and the arrays it outgrew, which
+// stay valid), so a batch costs a few allocations rather than one per line.
+func readLine(br *bufio.Reader, text *[]byte) ([]byte, error) {
+	start := len(*text)
 	for {
 		frag, err := br.ReadSlice('\n')
-		buf = append(buf, frag...)
-		if len(buf) > maxScoreLine {
+		*text = append(*text, frag...)
+		line := (*text)[start:]
+		if len(line) > maxScoreLine {
 			return nil, fmt.Errorf("line longer than %d bytes", maxScoreLine)
 		}
 		if err == bufio.ErrBufferFull {
 			continue
 		}
 		if err == nil {
-			buf = buf[:len(buf)-1]
+			line = line[:len(line)-1]
 		}
-		return buf, err
+		return line[:len(line):len(line)], err
 	}
 }
 
@@ -237,7 +241,7 @@ func parseScoreLine(data []byte) (sl scoreLine, text, context string, err error)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return sl, "", "", errors.New("not a JSON object")
 	}
-	if !json.Valid(trimmed) {
+	if !jsonx.Valid(trimmed) {
 		// Unmarshal for its error message, which names the problem and its offset.
 		if err := json.Unmarshal(trimmed, &sl); err != nil {
 			return sl, "", "", fmt.Errorf("invalid JSON: %w", err)
@@ -262,7 +266,8 @@ func parseScoreLine(data []byte) (sl scoreLine, text, context string, err error)
 
 // scoreLines scores every line of b into b.out.
 func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt scoreOptions, names *scoreNames) {
-	out := b.out[:0]
+	// Room for the input and about the scores of the default model, so that out rarely grows.
+	out := slices.Grow(b.out[:0], len(b.text)+200*len(b.lines))
 	var extra []byte
 	for i, data := range b.lines {
 		sl, text, context, err := parseScoreLine(data)
@@ -303,7 +308,7 @@ func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt sco
 		out = append(out, '\n')
 	}
 	b.out = out
-	b.lines = nil
+	b.lines, b.text = nil, nil
 }
 
 // appendDecisions writes {head: decided class}. The stance head's decision is the service's:

@@ -212,11 +212,14 @@ func Unquote(tok []byte) (string, bool) {
 		}
 		return string(body), true
 	}
-	var s string
-	if err := json.Unmarshal(tok, &s); err != nil || !utf8.Valid(tok) {
+	if !utf8.Valid(body) {
 		return "", false
 	}
-	return s, true
+	dec, ok := unescape(make([]byte, 0, len(body)), body)
+	if !ok {
+		return "", false
+	}
+	return string(dec), true
 }
 
 // LoneSurrogate finds the first \u escape of a UTF-16 surrogate in b that is not part of a
