@@ -87,8 +87,11 @@ type AuthorView struct {
 	Status   AuthorStatus // in force now
 	Comments []Comment
 	Actions  []AuthorAction
-	// ByStatus counts the listed comments by effective status.
+	// ByStatus counts the listed comments by effective status; comments refused only because
+	// their article was closed (Comment.RefusedAsClosed) are counted in Closed instead of as
+	// rejections, which would make a harmless author's record look bad.
 	ByStatus map[Verdict]int
+	Closed   int
 }
 
 // Author returns the author page of authorKey for moderator m.
@@ -115,6 +118,10 @@ func (s *Service) Author(ctx context.Context, m Moderator, authorKey string) (Au
 	v := AuthorView{Key: authorKey, ID: id, Site: site, Standing: st, Status: st.At(s.now()),
 		Comments: cs, Actions: acts, ByStatus: map[Verdict]int{}}
 	for _, c := range cs {
+		if c.RefusedAsClosed() {
+			v.Closed++
+			continue
+		}
 		v.ByStatus[c.Status()]++
 	}
 	if len(cs) > 0 {

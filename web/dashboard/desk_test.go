@@ -154,7 +154,8 @@ func TestDashboardSearchAndMode(t *testing.T) {
 	// an abusive comment on the closed article still shows as rejected.
 	rude := f.PostComment("tram", "u7", "What a stupid moron.")
 	w = f.Page(http.MethodGet, "/authors/u7", f.Alice, nil)
-	has(t, "author page", w.Body.String(), `<span class="verdict verdict-closed">closed</span>`, `<span class="verdict verdict-reject">reject</span>`)
+	has(t, "author page", w.Body.String(), `<span class="verdict verdict-closed">closed</span>`, `<span class="verdict verdict-reject">reject</span>`,
+		"rejected 1, refused on closed articles 1")
 	w = f.Page(http.MethodGet, "/comments/"+strconv.FormatInt(late.ID, 10), f.Alice, nil)
 	has(t, "closed comment page", w.Body.String(), `Comment #`+strconv.FormatInt(late.ID, 10)+` <span class="verdict verdict-closed">closed</span>`)
 	w = f.Page(http.MethodGet, "/comments/"+strconv.FormatInt(rude.ID, 10), f.Alice, nil)
