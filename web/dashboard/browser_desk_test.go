@@ -171,6 +171,9 @@ func TestBrowserDesk(t *testing.T) {
 
 	t.Run("new comments prompt", func(t *testing.T) {
 		f.open(t, "/queue", ".item.current")
+		// The page's own first refresh reads the count; a comment sent before it ends would
+		// simply join the list, with no prompt to wait for.
+		waitJS(t, bctx, `!document.querySelector("#items[aria-busy]")`, "the first refresh")
 		id := f.submit(t, "rosa", "Rosa", "Another idiot decision by the council.")
 		waitJS(t, bctx, `!document.getElementById("fresh").hidden`, "the new-comments prompt")
 		label, _ := get(bctx, chromedp.Text(chromedp.CSS(`#fresh-show`)))

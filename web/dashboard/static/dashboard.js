@@ -197,10 +197,15 @@
     // refresh claims, then fetches the list again and merges it in place: new comments
     // appear, items others decided go, claims update; the cursor and the x selections stay.
     // Only the held queue has claims: the other queues just fetch.
+    // While it runs the list is marked aria-busy, so assistive technology waits for the
+    // merged list rather than announcing each change.
     function refresh() {
       var items = $("#items");
-      if (items && items.dataset.queue !== "held") return fetchList();
-      return claim().then(fetchList);
+      if (!items) return fetchList();
+      items.setAttribute("aria-busy", "true");
+      var p = items.dataset.queue !== "held" ? fetchList() : claim().then(fetchList);
+      var done = function () { items.removeAttribute("aria-busy"); };
+      return p.then(done, function (err) { done(); throw err; });
     }
 
     function fetchList() {
