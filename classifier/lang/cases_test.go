@@ -70,6 +70,20 @@ var foreign = []struct{ want, text string }{
 	{"hi", "लेख के लिए धन्यवाद, मुझे नहीं पता था कि पुल इतना पुराना है।"},
 }
 
+// shortForeignCases lists replies of three to six words, too short for the trigram detector
+// alone, whose function words tell their language.
+var shortForeignCases = []struct{ want, text string }{
+	{"de", "Das ist mir zu teuer."},
+	{"fr", "Merci pour les infos."},
+	{"es", "Muy bien dicho, gracias."},
+	{"it", "Grazie mille per questo articolo"},
+	{"pt", "Muito obrigado pela notícia."},
+	{"nl", "Dank je wel voor de uitleg."},
+	{"tr", "Çok teşekkürler, bu haber için."},
+	{"sv", "Tack så mycket för artikeln."},
+	{"pl", "Nie wiem, czy to prawda."},
+}
+
 // english lists English comments that must never be called foreign: short and informal
 // replies, and sentences with names, places and loan words from other languages.
 var english = []string{
@@ -89,4 +103,7 @@ var english = []string{
 	"Björn Ulvaeus said in an interview that the concert hall is too small.",
 	"Nice work, Jürgen Klopp, but Liverpool still lost at Anfield.",
 	"Ciao bella, gracias amigo, merci beaucoup: the tourists all loved the festival.",
+	"Merci beaucoup!", "Viva la revolution!", "Hasta la vista, baby", "Das Boot was great",
+	"de facto ban on the tram", "Tout le monde knows it", "La dolce vita indeed",
+	"Los Angeles, LA", "Que sera, sera", "Et tu, Brute?",
 }

@@ -6,6 +6,7 @@
 package lang
 
 import (
+	"maps"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -70,7 +71,7 @@ func Detect(text string) (code string, confidence float64) {
 		// which costs a hundred times more than counting words.
 		return English, min(1, share/(2*maxEnglishShare))
 	}
-	info := whatlanggo.DetectWithOptions(text, options)
+	info := detect(text, options)
 	switch {
 	case info.Script == nil || info.Lang < 0:
 		return Undetermined, 0
@@ -85,12 +86,12 @@ func Detect(text string) (code string, confidence float64) {
 		}
 		return iso(info.Lang), info.Confidence
 	case !c.enoughForForeign():
-		return Undetermined, 0
+		return shortForeign(text, c)
 	}
 	// Ask the detector to choose between English and its pick alone: its confidence over all
 	// languages only compares the two best, which for English text are often two unrelated
 	// languages that both beat English on a short, name-heavy comment.
-	pair := whatlanggo.DetectWithOptions(text, whatlanggo.Options{
+	pair := detect(text, whatlanggo.Options{
 		Whitelist: map[whatlanggo.Lang]bool{whatlanggo.Eng: true, info.Lang: true},
 	})
 	switch {
@@ -100,6 +101,53 @@ func Detect(text string) (code string, confidence float64) {
 		return Undetermined, 0
 	}
 	return iso(info.Lang), pair.Confidence
+}
+
+// detect is whatlanggo.DetectWithOptions made deterministic. The detector keeps its language
+// profiles in a map, so when several languages are exactly as close to text as the best
+// (confidence 0), which of them it names depends on map order. detect then finds them all,
+// leaving out one at a time, and names the one with the lowest Lang value.
+func detect(text string, opts whatlanggo.Options) whatlanggo.Info {
+	info := whatlanggo.DetectWithOptions(text, opts)
+	if info.Lang < 0 || info.Confidence != 0 {
+		return info
+	}
+	best := info.Lang
+	tied := map[whatlanggo.Lang]bool{info.Lang: true}
+	for {
+		rest := whatlanggo.Options{}
+		if len(opts.Whitelist) != 0 {
+			rest.Whitelist = map[whatlanggo.Lang]bool{}
+			for l := range opts.Whitelist {
+				if !tied[l] {
+					rest.Whitelist[l] = true
+				}
+			}
+			if len(rest.Whitelist) == 0 {
+				break
+			}
+		} else {
+			rest.Blacklist = maps.Clone(opts.Blacklist)
+			if rest.Blacklist == nil {
+				rest.Blacklist = map[whatlanggo.Lang]bool{}
+			}
+			maps.Copy(rest.Blacklist, tied)
+		}
+		next := whatlanggo.DetectWithOptions(text, rest)
+		if next.Lang < 0 {
+			break
+		}
+		pair := whatlanggo.DetectWithOptions(text, whatlanggo.Options{
+			Whitelist: map[whatlanggo.Lang]bool{info.Lang: true, next.Lang: true},
+		})
+		if pair.Confidence != 0 {
+			break // next is farther than the tied ones
+		}
+		tied[next.Lang] = true
+		best = min(best, next.Lang)
+	}
+	info.Lang = best
+	return info
 }
 
 // sharedScript reports whether several of the detector's languages use script.

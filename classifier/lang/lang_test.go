@@ -45,6 +45,16 @@ func TestDetectForeign(t *testing.T) {
 	}
 }
 
+func TestDetectShortForeign(t *testing.T) {
+	for _, c := range shortForeignCases {
+		t.Run(c.want+"/"+prefix(c.text), func(t *testing.T) {
+			if got, conf := Detect(c.text); got != c.want {
+				t.Errorf("Detect(%q) = %q (%.2f), want %q", c.text, got, conf, c.want)
+			}
+		})
+	}
+}
+
 func TestDetectEnglish(t *testing.T) {
 	undetermined := 0
 	for _, text := range english {
@@ -142,6 +152,9 @@ func FuzzDetect(f *testing.F) {
 	}
 	for _, s := range english {
 		f.Add(s)
+	}
+	for _, c := range shortForeignCases {
+		f.Add(c.text)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		code, conf := Detect(text)

@@ -55,7 +55,7 @@ var behaviourFloors = []struct {
 	{"counter_speech", 0.79, 0.70, 25},
 	{"violent_words_neutral", 0.96, 0.85, 25},
 	{"identity_neutral", 0.96, 0.90, 25},
-	{"other_language", 0.70, 0.90, 25},
+	{"other_language", 0.87, 0.90, 25},
 }
 
 // reportEnv names the environment variable with the path of the Markdown report that both
