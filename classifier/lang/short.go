@@ -80,7 +80,8 @@ func init() {
 // shortForeign returns the language of a short Latin-script text (one that enoughForForeign
 // refuses for its length) when it has no English function word, at least minFunctionWords
 // function words of one language, mostly lower-case words, and the detector prefers that
-// language to English; otherwise Undetermined. The confidence is the share of the text's words that are the language's function words.
+// language to English; otherwise Undetermined. The confidence is the share of the text's
+// words that are function words of the language.
 func shortForeign(text string, c counts) (string, float64) {
 	if c.english > 0 || c.words < minShortWords || c.distinct < minShortWords ||
 		float64(c.lower) < minLowerShare*float64(c.words) {
@@ -89,6 +90,7 @@ func shortForeign(text string, c counts) (string, float64) {
 	var votes [len(shortLangs)]int
 	var buf [64]byte
 	for _, f := range strings.FieldsFunc(text, notWordRune) {
+		f = strings.Trim(f, "'’") // quotation marks, not elisions
 		w := buf[:0]
 		for _, r := range f {
 			if r == '’' {
@@ -114,9 +116,8 @@ func shortForeign(text string, c counts) (string, float64) {
 		return Undetermined, 0
 	}
 	// Of the best-voted languages, the one the detector prefers to English most clearly,
-	// comparing each with English alone; the first in shortLangs on a tie. A pair the
-	// detector cannot separate (confidence 0) counts as English: its profiles sit in a map,
-	// so which of two equally distant languages it names is not deterministic.
+	// comparing each with English alone; the first in shortLangs on a tie. A language the
+	// detector finds exactly as close as English (confidence 0) does not count.
 	pick, conf := whatlanggo.Lang(-1), 0.0
 	for i, v := range votes {
 		if v != best {
