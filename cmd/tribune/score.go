@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/classifier/lang"
 	"github.com/tribune/tribune/internal/jsonx"
 	"github.com/tribune/tribune/models"
 	"github.com/tribune/tribune/moderation"
@@ -31,6 +32,7 @@ type scoreOptions struct {
 	explain   bool
 	top       int
 	decisions bool
+	language  bool
 }
 
 // batch is a run of input lines and, once scored, their output.
@@ -60,6 +62,7 @@ func runScore(ctx context.Context, args []string, e env) error {
 	explain := fs.Bool("explain", false, "add \"explanations\": the features that moved each head")
 	top := fs.Int("top", 10, "features per head in explanations")
 	decisions := fs.Bool("decisions", false, "add \"decisions\": each head's decided class")
+	language := fs.Bool("language", false, "add \"language\": the comment's detected language (ISO 639 code, \"\" when undetermined), as the API reports it")
 	skipBad := fs.Bool("skip-bad", false, "report malformed lines on stderr and skip them")
 	workers := fs.Int("workers", 0, "scoring goroutines (default: all cores)")
 	if err := parseFlags(fs, args); err != nil {
@@ -82,7 +85,7 @@ func runScore(ctx context.Context, args []string, e env) error {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	opt := scoreOptions{explain: *explain, top: *top, decisions: *decisions}
+	opt := scoreOptions{explain: *explain, top: *top, decisions: *decisions, language: *language}
 	return scoreStream(ctx, m, r, e.stdout, e.stderr, n, *skipBad, opt)
 }
 
@@ -233,6 +236,7 @@ type scoreLine struct {
 	Scores       json.RawMessage `json:"scores"`
 	Explanations json.RawMessage `json:"explanations"`
 	Decisions    json.RawMessage `json:"decisions"`
+	Language     json.RawMessage `json:"language"` // replaced only with --language
 }
 
 // parseScoreLine validates one input line and returns its text and context.
@@ -292,6 +296,10 @@ func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt sco
 		if opt.decisions {
 			extra = appendDecisions(append(extra, `,"decisions":`...), p)
 		}
+		if opt.language {
+			code, _ := lang.Detect(text)
+			extra = jsonx.AppendString(append(extra, `,"language":`...), code)
+		}
 		if opt.explain {
 			extra = append(extra, `,"explanations":`...)
 			ex := make(map[string][]classifier.Contribution, len(expl))
@@ -303,6 +311,9 @@ func scoreLines(m *classifier.Model, b *batch, p *classifier.Prediction, opt sco
 			}
 			js, _ := json.Marshal(ex) // plain structs of strings and finite numbers
 			extra = append(extra, js...)
+		}
+		if !opt.language {
+			sl.Language = nil // the input's own field, kept
 		}
 		out = appendObject(out, data, sl, extra)
 		out = append(out, '\n')
@@ -381,7 +392,7 @@ func appendScores(dst []byte, p *classifier.Prediction, names *scoreNames) []byt
 // in which case it is re-encoded with those replaced.
 func appendObject(dst, data []byte, sl scoreLine, extra []byte) []byte {
 	trimmed := bytes.TrimSpace(data)
-	if sl.Scores == nil && sl.Explanations == nil && sl.Decisions == nil {
+	if sl.Scores == nil && sl.Explanations == nil && sl.Decisions == nil && sl.Language == nil {
 		body := bytes.TrimSpace(trimmed[:len(trimmed)-1]) // without the closing brace
 		dst = append(dst, body...)
 		if len(body) > 1 {
@@ -397,6 +408,9 @@ func appendObject(dst, data []byte, sl scoreLine, extra []byte) []byte {
 	delete(obj, "scores")
 	delete(obj, "explanations")
 	delete(obj, "decisions")
+	if sl.Language != nil {
+		delete(obj, "language")
+	}
 	js, _ := json.Marshal(obj)
 	return appendObject(dst, js, scoreLine{}, extra)
 }

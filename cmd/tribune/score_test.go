@@ -120,6 +120,43 @@ func TestScoreExplainAndExistingFields(t *testing.T) {
 	}
 }
 
+// TestScoreLanguage: --language adds the detected language, replacing an input field of that
+// name; without it an input's "language" is the input's own and stays.
+func TestScoreLanguage(t *testing.T) {
+	model := fixtureModel(t)
+	in := `{"id":1,"text":"Vielen Dank für den Bericht, das wusste ich alles noch nicht."}
+{"id":2,"text":"Yes","language":"xx"}
+{"id":3,"text":"The council should publish the numbers before the vote."}
+`
+	out, stderr, err := runCmd(t, in, "score", "--model", model, "--language")
+	if err != nil {
+		t.Fatalf("score --language: %v\n%s", err, stderr)
+	}
+	want := []string{"de", "", "en"}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), out)
+	}
+	for i, line := range lines {
+		var obj struct {
+			Language *string `json:"language"`
+		}
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("line %d: %v: %s", i+1, err, line)
+		}
+		if strings.Count(line, `"language"`) != 1 || obj.Language == nil || *obj.Language != want[i] {
+			t.Errorf("line %d: want one \"language\": %q: %s", i+1, want[i], line)
+		}
+	}
+	out, _, err = runCmd(t, `{"text":"Yes","language":"xx"}`+"\n", "score", "--model", model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, `{"text":"Yes","language":"xx","scores":`) {
+		t.Errorf("without --language the input's field changed: %s", out)
+	}
+}
+
 func TestScoreManyLinesKeepsOrder(t *testing.T) {
 	model := fixtureModel(t)
 	var in strings.Builder

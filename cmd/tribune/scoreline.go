@@ -42,6 +42,8 @@ func scanScoreLine(obj []byte) (sl scoreLine, text, context string, ok bool) {
 			sl.Explanations = val
 		case bytes.EqualFold(name, []byte("decisions")):
 			sl.Decisions = val
+		case bytes.EqualFold(name, []byte("language")):
+			sl.Language = val
 		}
 		i = jsonx.SkipSpace(obj, i)
 	}
