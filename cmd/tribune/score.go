@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tribune/tribune/classifier"
 	"github.com/tribune/tribune/classifier/lang"
@@ -405,11 +406,16 @@ func appendObject(dst, data []byte, sl scoreLine, extra []byte) []byte {
 	if err := json.Unmarshal(trimmed, &obj); err != nil {
 		obj = map[string]json.RawMessage{}
 	}
-	delete(obj, "scores")
-	delete(obj, "explanations")
-	delete(obj, "decisions")
-	if sl.Language != nil {
-		delete(obj, "language")
+	// Field names match case-insensitively, as encoding/json and scanScoreLine read them.
+	for name := range obj {
+		switch strings.ToLower(name) {
+		case "scores", "explanations", "decisions":
+			delete(obj, name)
+		case "language":
+			if sl.Language != nil {
+				delete(obj, name)
+			}
+		}
 	}
 	js, _ := json.Marshal(obj)
 	return appendObject(dst, js, scoreLine{}, extra)

@@ -148,6 +148,13 @@ func TestScoreLanguage(t *testing.T) {
 			t.Errorf("line %d: want one \"language\": %q: %s", i+1, want[i], line)
 		}
 	}
+	out, _, err = runCmd(t, `{"text":"Yes","Language":"xx","Scores":1}`+"\n", "score", "--model", model, "--language")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := strings.ToLower(out); strings.Count(l, `"language"`) != 1 || strings.Count(l, `"scores"`) != 1 {
+		t.Errorf("fields differing only in case not replaced: %s", out)
+	}
 	out, _, err = runCmd(t, `{"text":"Yes","language":"xx"}`+"\n", "score", "--model", model)
 	if err != nil {
 		t.Fatal(err)
