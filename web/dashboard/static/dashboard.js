@@ -201,11 +201,10 @@
     // merged list rather than announcing each change.
     function refresh() {
       var items = $("#items");
-      if (!items) return fetchList();
-      items.setAttribute("aria-busy", "true");
-      var p = items.dataset.queue !== "held" ? fetchList() : claim().then(fetchList);
-      var done = function () { items.removeAttribute("aria-busy"); };
-      return p.then(done, function (err) { done(); throw err; });
+      if (items) items.setAttribute("aria-busy", "true");
+      var p = items && items.dataset.queue !== "held" ? fetchList() : claim().then(fetchList);
+      if (!items) return p;
+      return p.finally(function () { items.removeAttribute("aria-busy"); });
     }
 
     function fetchList() {
