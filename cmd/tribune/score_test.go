@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -219,6 +221,57 @@ func TestTrainAndEval(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, "", "eval", "--model", model, "--data", "does-not-exist.jsonl"); err == nil {
 		t.Error("eval of a missing file: no error")
+	}
+}
+
+// TestTrainStance checks that tribune train makes the stance component (relatedness first, as
+// the default model serves it) unless told --stance table, and refuses stance rows it cannot use.
+func TestTrainStance(t *testing.T) {
+	m, err := classifier.LoadFile(fixtureModel(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Stance() == nil {
+		t.Fatal("tribune train --head stance: no stance component in the model")
+	}
+	info := m.Stance().Info()
+	if len(info.CV) == 0 || !slices.Contains(info.Sources, "../../fixtures/stance.jsonl") {
+		t.Errorf("stance component info: CV %v, sources %v; want cross-validation and the --data files", info.CV, info.Sources)
+	}
+	var p classifier.Prediction
+	m.PredictInto(&p, "You are a clueless idiot.", "")
+	if p.Heads[len(p.Heads)-1].Name != classifier.StanceHead || len(p.Heads) < 2 {
+		t.Errorf("heads %v: want the tone heads and stance last", p.Heads)
+	}
+
+	dir := t.TempDir()
+	table := filepath.Join(dir, "table.tribune")
+	if _, stderr, err := runCmd(t, "", "train", "--data", "../../fixtures/tone.jsonl", "--data", "../../fixtures/stance.jsonl",
+		"--head", "stance", "--context", "stance", "--stance", "table", "--lambdas", "1e-2", "--max-iter", "20",
+		"--chars", "split", "--block-norm=false", "--quiet", "--out", table); err != nil {
+		t.Fatalf("train --stance table: %v\n%s", err, stderr)
+	}
+	if tm, err := classifier.LoadFile(table); err != nil || tm.Stance() != nil {
+		t.Errorf("--stance table: err %v, component %v; want a table head only", err, tm.Stance())
+	}
+
+	noCtx := filepath.Join(dir, "nocontext.jsonl")
+	if err := os.WriteFile(noCtx, []byte(`{"text":"I agree with this.","label":"agree"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--data", "../../fixtures/stance.jsonl"}, "tone"},
+		{[]string{"--data", "../../fixtures/tone.jsonl", "--data", noCtx}, "context"},
+		{[]string{"--data", "../../fixtures/tone.jsonl", "--data", "../../fixtures/stance.jsonl", "--dev", noCtx}, "--dev"},
+		{[]string{"--data", "../../fixtures/tone.jsonl", "--stance", "both"}, "--stance"},
+	} {
+		args := append([]string{"train", "--head", "stance", "--quiet", "--out", filepath.Join(dir, "x.tribune")}, tc.args...)
+		if _, _, err := runCmd(t, "", args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("train %v: err %v, want one naming %q", tc.args, err, tc.want)
+		}
 	}
 }
 

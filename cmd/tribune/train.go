@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,7 @@ func (l *listFlag) Set(v string) error {
 type trainFlags struct {
 	data                                                    listFlag
 	dev, head, heads, ctxHeads, out, lambdas                *string
-	vocab, chars, cross, groupBy, sources                   *string
+	vocab, chars, cross, groupBy, sources, stance           *string
 	seed                                                    *int64
 	folds, maxIter, minCount, workers                       *int
 	ctxWords, charMin                                       *int
@@ -72,6 +73,7 @@ func newTrainFlags(fs *flag.FlagSet) *trainFlags {
 	f.sourceSigma = fs.Float64("source-sigma", 1, "prior standard deviation of a source's intercept (logit units)")
 	f.oneClass = fs.Bool("one-class-sources", false, "with --source-bias, keep a binary head's rows from sources with (nearly) no negative rows")
 	f.sentenceMargin = fs.Float64("sentence-margin", 1.5, "logit margin a sentence must clear to decide a comment's score over the whole comment")
+	f.stance = fs.String("stance", "component", "with --head stance: component (relatedness first, then agree, disagree or discuss; what the default model serves) or table (a column of the weight table, as releases before 2026-12)")
 	f.quiet = fs.Bool("quiet", false, "no progress lines")
 	return f
 }
@@ -112,18 +114,79 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	if *f.sources != "" {
 		cfg.Sources = splitList(*f.sources)
 	}
+	component, err := f.stanceComponent(cfg)
+	if err != nil {
+		return err
+	}
+	var stanceTrain, stanceDev []classifier.Example
+	if component {
+		if train, stanceTrain, err = splitStance(train); err != nil {
+			return err
+		}
+		if cfg.Dev, stanceDev, err = splitStance(cfg.Dev); err != nil {
+			return fmt.Errorf("--dev: %w", err)
+		}
+		if len(stanceTrain) > 0 && len(train) == 0 {
+			return errors.New("tribune train: the stance component goes into a model with tone heads: give rows with tone \"labels\" too (or --stance table)")
+		}
+	}
 	m, err := classifier.Train(ctx, train, cfg)
 	if err != nil {
 		return err
+	}
+	var stanceMetrics []classifier.HeadMetrics
+	if len(stanceTrain) > 0 {
+		scfg := classifier.StanceConfig{Seed: *f.seed, CrossFraming: true, Sources: cfg.Sources, Progress: cfg.Progress}
+		if m, err = classifier.TrainStance(ctx, m, stanceTrain, scfg); err != nil {
+			return err
+		}
+		if len(stanceDev) > 0 {
+			met, err := classifier.EvaluateHead(m, stanceDev, classifier.StanceHead)
+			if err != nil {
+				return err
+			}
+			stanceMetrics = met.Heads
+		}
 	}
 	if err := writeModel(m, *f.out); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s (%s)\n", *f.out, m.Version())
-	for _, hm := range m.Info().Dev {
+	for _, hm := range append(m.Info().Dev, stanceMetrics...) {
 		fmt.Fprint(e.stdout, "dev ", hm.String())
 	}
 	return nil
+}
+
+// stanceComponent reports whether the run trains the stance component: --head stance, the
+// stance head wanted (--heads empty or naming it) and --stance component.
+func (f *trainFlags) stanceComponent(cfg classifier.TrainConfig) (bool, error) {
+	switch *f.stance {
+	case "component", "table":
+	default:
+		return false, fmt.Errorf("train: --stance must be component or table, not %q", *f.stance)
+	}
+	return *f.stance == "component" && cfg.Head == classifier.StanceHead &&
+		(len(cfg.Heads) == 0 || slices.Contains(cfg.Heads, classifier.StanceHead)), nil
+}
+
+// splitStance separates the rows that label the stance (Label) from those that label tone heads
+// (Labels): a row with both goes to each, without its Label among the tone rows. A stance row
+// without a context is refused, since stance is always towards an article or a claim.
+func splitStance(exs []classifier.Example) (tone, stance []classifier.Example, err error) {
+	for i, ex := range exs {
+		if ex.Label != "" {
+			if ex.Context == "" {
+				return nil, nil, fmt.Errorf("train: row %d labels a stance (%q) but has no \"context\" (the article or claim it is towards)", i+1, ex.Label)
+			}
+			stance = append(stance, ex)
+		}
+		if len(ex.Labels) > 0 {
+			ex.Label = ""
+			tone = append(tone, ex)
+		}
+	}
+	return tone, stance, nil
 }
 
 // config turns the flags into a training configuration (without data and progress).

@@ -47,8 +47,8 @@ func noneAsDiscuss(p []float64) string {
 }
 
 // evaluate prints per-set metrics with confusion matrices.
-func evaluate(m *classifier.Model, data, suite string, arcDev []classifier.Example) error {
-	sets, err := evalSets(data, suite, arcDev)
+func evaluate(m *classifier.Model, data, suite, inDomain string, arcDev []classifier.Example) error {
+	sets, err := evalSets(data, suite, inDomain, arcDev)
 	if err != nil {
 		return err
 	}
@@ -59,8 +59,9 @@ func evaluate(m *classifier.Model, data, suite string, arcDev []classifier.Examp
 }
 
 // evalSets returns the sets evaluate measures: the dev splits of Perspectrum, SemEval-2016 and
-// RumourEval, ARC's carved-out rows if any, and our suite if suite is set.
-func evalSets(data, suite string, arcDev []classifier.Example) ([]evalSet, error) {
+// RumourEval, ARC's carved-out rows if any, and our suite if suite is set. The set named by
+// inDomain (if any) was trained on, and its name says so.
+func evalSets(data, suite, inDomain string, arcDev []classifier.Example) ([]evalSet, error) {
 	var sets []evalSet
 	for _, d := range []struct {
 		name, folder string
@@ -89,7 +90,11 @@ func evalSets(data, suite string, arcDev []classifier.Example) ([]evalSet, error
 			}
 			exs = append(exs, classifier.Example{Text: r.Text, Context: r.Context, Label: l})
 		}
-		sets = append(sets, evalSet{name: d.name, rows: exs, classes: d.classes, mapPred: d.mapPred})
+		name := d.name
+		if inDomain != "" && inDomainSets[inDomain].folder == d.folder {
+			name = strings.Replace(name, "(zero-shot)", "(trained on its train split: -in-domain "+inDomain+")", 1)
+		}
+		sets = append(sets, evalSet{name: name, rows: exs, classes: d.classes, mapPred: d.mapPred})
 	}
 	if len(arcDev) > 0 {
 		sets = append(sets, evalSet{name: "ARC dev carved by comment", rows: arcDev,

@@ -68,7 +68,13 @@ func main() {
 	misses := flag.Bool("misses", false, "with -eval, print the suite's misses with the features that decided them")
 	prior := flag.Float64("unrelated-prior", 0, "share of off-topic comments the served relatedness assumes (0: the training rows' own)")
 	lambdas := flag.String("lambdas", "", "comma-separated L2 grid (default: classifier.StanceConfig's)")
+	inDomain := flag.String("in-domain", "", "also train on the train split of this evaluate-only `SET` ("+strings.Join(inDomainNames(), " or ")+
+		") and measure (needs -eval; the model is never written)")
 	flag.Parse()
+	if *inDomain != "" && (*out != "" || !*eval) {
+		fmt.Fprintln(os.Stderr, "stance: -in-domain measures only: give -eval and no -out (evaluate-only sets never feed a written model)")
+		os.Exit(2)
+	}
 	cfg := classifier.StanceConfig{Seed: *seed, CrossFraming: *cross, Progress: os.Stderr, Folds: *folds, UnrelatedPrior: *prior,
 		Sources: []string{"arc_nyt_comments_stance/train", "perspectrum_stance/train", "ibm_claim_stance/train"}}
 	for _, f := range strings.Split(*lambdas, ",") {
@@ -82,7 +88,7 @@ func main() {
 		}
 	}
 	showMisses = *misses
-	if err := run(*data, *in, *out, *suite, *eval, *arcDev, cfg); err != nil {
+	if err := run(*data, *in, *out, *suite, *inDomain, *eval, *arcDev, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "stance:", err)
 		os.Exit(1)
 	}
@@ -90,7 +96,7 @@ func main() {
 
 // run puts a stance trained on the data sets into the model in (the default if empty), writes
 // it to out if set and, with eval, measures it.
-func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceConfig) error {
+func run(data, in, out, suite, inDomain string, eval, arcDev bool, cfg classifier.StanceConfig) error {
 	var base *classifier.Model
 	var err error
 	if in == "" {
@@ -104,6 +110,14 @@ func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceCo
 	train, dev, err := trainingRows(data, arcDev)
 	if err != nil {
 		return err
+	}
+	if inDomain != "" {
+		rows, err := inDomainRows(data, inDomain)
+		if err != nil {
+			return err
+		}
+		train = append(train, rows...)
+		cfg.Sources = append(cfg.Sources, inDomainSets[inDomain].folder+"/train")
 	}
 	m, err := classifier.TrainStance(context.Background(), base, train, cfg)
 	if err != nil {
@@ -127,7 +141,7 @@ func run(data, in, out, suite string, eval, arcDev bool, cfg classifier.StanceCo
 		fmt.Printf("wrote %s (%s)\n", out, m.Version())
 	}
 	if eval {
-		return evaluate(m, data, suite, dev)
+		return evaluate(m, data, suite, inDomain, dev)
 	}
 	return nil
 }
