@@ -264,6 +264,7 @@ func TestTrainStance(t *testing.T) {
 		want string
 	}{
 		{[]string{"--data", "../../fixtures/stance.jsonl"}, "tone"},
+		{[]string{"--data", "../../fixtures/tone.jsonl", "--data", "../../fixtures/stance.jsonl", "--heads", "stance"}, "tone"},
 		{[]string{"--data", "../../fixtures/tone.jsonl", "--data", noCtx}, "context"},
 		{[]string{"--data", "../../fixtures/tone.jsonl", "--data", "../../fixtures/stance.jsonl", "--dev", noCtx}, "--dev"},
 		{[]string{"--data", "../../fixtures/tone.jsonl", "--stance", "both"}, "--stance"},

@@ -126,7 +126,7 @@ func runTrain(ctx context.Context, args []string, e env) error {
 		if cfg.Dev, stanceDev, err = splitStance(cfg.Dev); err != nil {
 			return fmt.Errorf("--dev: %w", err)
 		}
-		if len(stanceTrain) > 0 && len(train) == 0 {
+		if len(stanceTrain) > 0 && (len(train) == 0 || (len(cfg.Heads) == 1 && cfg.Heads[0] == classifier.StanceHead)) {
 			return errors.New("tribune train: the stance component goes into a model with tone heads: give rows with tone \"labels\" too (or --stance table)")
 		}
 	}
