@@ -22,11 +22,11 @@ go run ./models/recipe -data "$DATA" -out "$WORK"
 # term frequencies, per-source intercepts, L2 grid). One departure, for training time only: the
 # defaults compare four feature candidates by cross-validation (character n-grams of split or all
 # words, one norm or one per block), which on 136,000 rows would take four times the ~25 minutes
-# this takes on 2 cores; the recipe fixes the cheapest candidate instead. Two of the other
-# candidates were trained on this data (2026-12-02: all-word character n-grams with per-block
-# norms, and per-block norms alone) and neither did better on the training sources' dev splits
-# and our behaviour suite (models/README.md, "Which data made which choice"), so for this pool
-# the cheapest candidate is also the best one measured.
+# this takes on 2 cores; the recipe fixes the cheapest candidate instead. The three other
+# candidates were trained on this data (2026-12-02: all-word character n-grams with one norm or
+# with per-block norms, and per-block norms alone) and none did better on the training sources'
+# dev splits and our behaviour suite (models/README.md, "Which data made which choice"), so for
+# this pool the cheapest candidate is also the best one measured.
 "$TRIBUNE" train \
   --data "$WORK/tone.jsonl" --data "$WORK/stance.jsonl" --dev "$WORK/dev.jsonl" \
   --head stance --context stance --stance table --chars split --char-min 3 --block-norm=false \
