@@ -28,7 +28,7 @@ func fixtureModel(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "fixture.tribune")
 	_, stderr, err := runCmd(t, "", "train", "--data", "../../fixtures/tone.jsonl",
-		"--data", "../../fixtures/stance.jsonl", "--head", "stance", "--context", "stance",
+		"--data", "../../fixtures/stance.jsonl", "--head", "stance", "--context", "stance", "--stance", "table",
 		"--lambdas", "1e-2,1e-3", "--max-iter", "50", "--min-count", "1", "--seed", "3",
 		// One feature candidate, not the default's four: these tests are about the command.
 		"--chars", "split", "--block-norm=false", "--out", path)
@@ -227,7 +227,15 @@ func TestTrainAndEval(t *testing.T) {
 // TestTrainStance checks that tribune train makes the stance component (relatedness first, as
 // the default model serves it) unless told --stance table, and refuses stance rows it cannot use.
 func TestTrainStance(t *testing.T) {
-	m, err := classifier.LoadFile(fixtureModel(t))
+	dir := t.TempDir()
+	path := filepath.Join(dir, "component.tribune")
+	// --stance component is the default; a small table keeps the test quick (under -race too).
+	if _, stderr, err := runCmd(t, "", "train", "--data", "../../fixtures/tone.jsonl", "--data", "../../fixtures/stance.jsonl",
+		"--head", "stance", "--context", "stance", "--stance-buckets", "1024", "--lambdas", "1e-2", "--max-iter", "30",
+		"--chars", "split", "--block-norm=false", "--quiet", "--out", path); err != nil {
+		t.Fatalf("train: %v\n%s", err, stderr)
+	}
+	m, err := classifier.LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,8 +243,9 @@ func TestTrainStance(t *testing.T) {
 		t.Fatal("tribune train --head stance: no stance component in the model")
 	}
 	info := m.Stance().Info()
-	if len(info.CV) == 0 || !slices.Contains(info.Sources, "../../fixtures/stance.jsonl") {
-		t.Errorf("stance component info: CV %v, sources %v; want cross-validation and the --data files", info.CV, info.Sources)
+	if len(info.CV) == 0 || !slices.Contains(info.Sources, "../../fixtures/stance.jsonl") || info.Buckets != 1024 {
+		t.Errorf("stance component info: CV %v, sources %v, buckets %d; want cross-validation, the --data files and 1024",
+			info.CV, info.Sources, info.Buckets)
 	}
 	var p classifier.Prediction
 	m.PredictInto(&p, "You are a clueless idiot.", "")
@@ -244,7 +253,6 @@ func TestTrainStance(t *testing.T) {
 		t.Errorf("heads %v: want the tone heads and stance last", p.Heads)
 	}
 
-	dir := t.TempDir()
 	table := filepath.Join(dir, "table.tribune")
 	if _, stderr, err := runCmd(t, "", "train", "--data", "../../fixtures/tone.jsonl", "--data", "../../fixtures/stance.jsonl",
 		"--head", "stance", "--context", "stance", "--stance", "table", "--lambdas", "1e-2", "--max-iter", "20",
@@ -268,6 +276,7 @@ func TestTrainStance(t *testing.T) {
 		{[]string{"--data", "../../fixtures/tone.jsonl", "--data", noCtx}, "context"},
 		{[]string{"--data", "../../fixtures/tone.jsonl", "--data", "../../fixtures/stance.jsonl", "--dev", noCtx}, "--dev"},
 		{[]string{"--data", "../../fixtures/tone.jsonl", "--stance", "both"}, "--stance"},
+		{[]string{"--data", "../../fixtures/tone.jsonl", "--data", "../../fixtures/stance.jsonl", "--stance-buckets", "1000"}, "power of two"},
 	} {
 		args := append([]string{"train", "--head", "stance", "--quiet", "--out", filepath.Join(dir, "x.tribune")}, tc.args...)
 		if _, _, err := runCmd(t, "", args...); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -33,7 +33,7 @@ type trainFlags struct {
 	vocab, chars, cross, groupBy, sources, stance           *string
 	seed                                                    *int64
 	folds, maxIter, minCount, workers                       *int
-	ctxWords, charMin                                       *int
+	ctxWords, charMin, stanceBuckets                        *int
 	sharedWords, idf, sublinear, fold, lexicon, lexPresence *bool
 	sentences, sourceBias, oneClass, quiet                  *bool
 	sourceSigma, sentenceMargin                             *float64
@@ -74,6 +74,7 @@ func newTrainFlags(fs *flag.FlagSet) *trainFlags {
 	f.oneClass = fs.Bool("one-class-sources", false, "with --source-bias, keep a binary head's rows from sources with (nearly) no negative rows")
 	f.sentenceMargin = fs.Float64("sentence-margin", 1.5, "logit margin a sentence must clear to decide a comment's score over the whole comment")
 	f.stance = fs.String("stance", "component", "with --head stance: component (relatedness first, then agree, disagree or discuss; what the default model serves) or table (a column of the weight table, as releases before 2026-12)")
+	f.stanceBuckets = fs.Int("stance-buckets", 1<<18, "with --stance component: hashed feature rows of its agree/disagree/discuss stage, a power of two (fewer for a small training set: a smaller model, faster to train)")
 	f.quiet = fs.Bool("quiet", false, "no progress lines")
 	return f
 }
@@ -136,7 +137,8 @@ func runTrain(ctx context.Context, args []string, e env) error {
 	}
 	var stanceMetrics []classifier.HeadMetrics
 	if len(stanceTrain) > 0 {
-		scfg := classifier.StanceConfig{Seed: *f.seed, CrossFraming: true, Sources: cfg.Sources, Progress: cfg.Progress}
+		scfg := classifier.StanceConfig{Seed: *f.seed, CrossFraming: true, Sources: cfg.Sources, Progress: cfg.Progress,
+			Buckets: *f.stanceBuckets}
 		if m, err = classifier.TrainStance(ctx, m, stanceTrain, scfg); err != nil {
 			return err
 		}
@@ -165,6 +167,9 @@ func (f *trainFlags) stanceComponent(cfg classifier.TrainConfig) (bool, error) {
 	case "component", "table":
 	default:
 		return false, fmt.Errorf("train: --stance must be component or table, not %q", *f.stance)
+	}
+	if b := *f.stanceBuckets; b < 16 || b&(b-1) != 0 {
+		return false, fmt.Errorf("train: --stance-buckets must be a power of two from 16 up, not %d", b)
 	}
 	return *f.stance == "component" && cfg.Head == classifier.StanceHead &&
 		(len(cfg.Heads) == 0 || slices.Contains(cfg.Heads, classifier.StanceHead)), nil
