@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/tribune/tribune/classifier/wordpiece"
@@ -182,4 +183,20 @@ func lexBit(t *testing.T, name string) int {
 	}
 	t.Fatalf("no lexicon category %q", name)
 	return 0
+}
+
+func TestLexiconCategories(t *testing.T) {
+	for _, tc := range []struct {
+		word string
+		want []string
+	}{
+		{"moron", []string{"insult"}},
+		{"fuckwits", []string{"profane"}},
+		{"vermin", []string{"dehuman"}},
+		{"table", nil},
+	} {
+		if got := LexiconCategories(tc.word); !slices.Equal(got, tc.want) {
+			t.Errorf("LexiconCategories(%q) = %v, want %v", tc.word, got, tc.want)
+		}
+	}
 }

@@ -172,3 +172,17 @@ func (t *lexTable) category(w string) uint16 {
 	}
 	return c
 }
+
+// LexiconCategories returns the names of the latest lexicon's categories that word belongs to
+// ("insult", "slur", ...), in category order; none for a word of no category. word is compared
+// as it is: fold it first (textnorm.Words gives folded words).
+func LexiconCategories(word string) []string {
+	c := lexTables[LexiconLatest].category(word)
+	var out []string
+	for i, name := range lexNames {
+		if c&(1<<i) != 0 {
+			out = append(out, name)
+		}
+	}
+	return out
+}

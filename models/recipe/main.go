@@ -41,6 +41,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tribune/tribune/classifier"
+	"github.com/tribune/tribune/classifier/textnorm"
 	"github.com/tribune/tribune/models/internal/dataset"
 )
 
@@ -69,6 +71,7 @@ func main() {
 	synth := flag.Bool("synth", true, "add the synthetic rows of synth.go to tone.jsonl")
 	only := flag.String("sources", "", "comma-separated tone sources to keep (default: all)")
 	repeat := flag.String("repeat", "", "comma-separated source=N: write each tone row of the source N times (weights it N-fold)")
+	strict := flag.Bool("kaggle-strict", false, "leave out Kaggle's not_insult rows that hold a word of the lexicon's insult, slur or dehumanising categories (Kaggle labels only insults aimed at another commenter, so such rows may insult a third party)")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "recipe: -out is required")
@@ -79,7 +82,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "recipe:", err)
 		os.Exit(2)
 	}
-	if err := run(*data, *dir, *synth, *only, reps); err != nil {
+	if err := run(*data, *dir, *synth, *only, reps, *strict); err != nil {
 		fmt.Fprintln(os.Stderr, "recipe:", err)
 		os.Exit(1)
 	}
@@ -105,12 +108,18 @@ func parseRepeat(s string) (map[string]int, error) {
 // run converts the data sets under data into tone.jsonl, stance.jsonl and dev.jsonl in dir:
 // the training rows of every tone set (plus the synthetic rows if synth, each source's rows
 // repeated as reps says), the stance sets' training rows with the distinct ARC comments as civil
-// tone rows, and the development rows. With only set, tone rows of other sources are dropped.
-func run(data, dir string, synth bool, only string, reps map[string]int) error {
+// tone rows, and the development rows. With only set, tone rows of other sources are dropped;
+// with strict, Kaggle's training rows are filtered by kaggleStrict.
+func run(data, dir string, synth bool, only string, reps map[string]int, strict bool) error {
 	rd := reader{data: data}
 	tone, err := toneTrain(rd)
 	if err != nil {
 		return err
+	}
+	if strict {
+		n := len(tone)
+		tone = slices.DeleteFunc(tone, thirdPartyInsult)
+		fmt.Fprintf(os.Stderr, "recipe: -kaggle-strict left out %d Kaggle not_insult rows\n", n-len(tone))
 	}
 	if synth {
 		for _, o := range synthRows(1) {
@@ -254,6 +263,23 @@ func devRows(rd reader) ([]out, error) {
 		{"wiki_context_toxicity_cat", wiki},
 		{"perspectrum_stance", mapStance},
 	})
+}
+
+// thirdPartyInsult reports whether o is a Kaggle not_insult training row with a word of the
+// lexicon's insult, slur or dehumanising categories: Kaggle's label is "an insult aimed at
+// another commenter", so such a row may well insult someone else, which our insult head counts.
+func thirdPartyInsult(o out) bool {
+	if o.Source != "kaggle_insults" || len(o.Labels) != 1 || o.Labels["insult"] != 0 {
+		return false
+	}
+	for _, w := range textnorm.Words(o.Text) {
+		for _, c := range classifier.LexiconCategories(w.Text) {
+			if c == "insult" || c == "slur" || c == "dehuman" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // withSource returns convert with the source of its rows set to source.
