@@ -254,10 +254,18 @@ func (c *counts) addDistinct(w []rune) {
 
 func count(text string) counts {
 	var c counts
-	var word []rune
-	flush := func() {
-		if len(word) == 0 {
-			return
+	eachWord(text, func(word []rune) {
+		for _, r := range word {
+			if r == '\'' {
+				continue
+			}
+			c.letters++
+			if unicode.Is(unicode.Latin, r) {
+				c.latin++
+				if r >= utf8.RuneSelf {
+					c.accented++
+				}
+			}
 		}
 		c.words++
 		if unicode.IsLower(word[0]) {
@@ -267,27 +275,29 @@ func count(text string) counts {
 			c.english++
 		}
 		c.addDistinct(word)
-		word = word[:0]
-	}
+	})
+	return c
+}
+
+// eachWord calls f with each word of text in order: a run of letters with the apostrophes
+// inside or after it, a typographic apostrophe read as a plain one. Every letter of text is in
+// some word. f must not keep word, whose array is reused.
+func eachWord(text string, f func(word []rune)) {
+	var word []rune
 	for _, r := range text {
 		switch {
 		case unicode.IsLetter(r):
-			c.letters++
-			if unicode.Is(unicode.Latin, r) {
-				c.latin++
-				if r >= utf8.RuneSelf {
-					c.accented++
-				}
-			}
 			word = append(word, r)
 		case (r == '\'' || r == '’') && len(word) > 0:
 			word = append(word, '\'')
-		default:
-			flush()
+		case len(word) > 0:
+			f(word)
+			word = word[:0]
 		}
 	}
-	flush()
-	return c
+	if len(word) > 0 {
+		f(word)
+	}
 }
 
 // isEnglish reports whether word (as written) is an English function word or ends in an

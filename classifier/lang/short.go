@@ -2,8 +2,6 @@ package lang
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
 )
@@ -88,26 +86,15 @@ func shortForeign(text string, c counts) (string, float64) {
 		return Undetermined, 0
 	}
 	var votes [len(shortLangs)]int
-	var buf [64]byte
-	for _, f := range strings.FieldsFunc(text, notWordRune) {
-		f = strings.Trim(f, "'’") // quotation marks, not elisions
-		w := buf[:0]
-		for _, r := range f {
-			if r == '’' {
-				r = '\''
-			}
-			w = utf8.AppendRune(w, unicode.ToLower(r))
-			if len(w) > len(buf)-utf8.UTFMax {
-				break
-			}
-		}
-		set := functionWords[string(w)]
+	eachWord(text, func(word []rune) {
+		// A trailing apostrophe closes a quotation; an elision ("c'est") stays.
+		set := functionWords[strings.ToLower(strings.TrimRight(string(word), "'"))]
 		for i := range votes {
 			if set&(1<<i) != 0 {
 				votes[i]++
 			}
 		}
-	}
+	})
 	best := 0
 	for _, v := range votes {
 		best = max(best, v)
@@ -135,9 +122,4 @@ func shortForeign(text string, c counts) (string, float64) {
 		return Undetermined, 0
 	}
 	return iso(pick), min(1, float64(best)/float64(c.words))
-}
-
-// notWordRune splits a text into words as count does: letters and apostrophes inside them.
-func notWordRune(r rune) bool {
-	return !unicode.IsLetter(r) && r != '\'' && r != '’'
 }
