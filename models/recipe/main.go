@@ -109,7 +109,7 @@ func parseRepeat(s string) (map[string]int, error) {
 // the training rows of every tone set (plus the synthetic rows if synth, each source's rows
 // repeated as reps says), the stance sets' training rows with the distinct ARC comments as civil
 // tone rows, and the development rows. With only set, tone rows of other sources are dropped;
-// with strict, Kaggle's training rows are filtered by kaggleStrict.
+// with strict, the Kaggle rows thirdPartyInsult reports are left out.
 func run(data, dir string, synth bool, only string, reps map[string]int, strict bool) error {
 	rd := reader{data: data}
 	tone, err := toneTrain(rd)

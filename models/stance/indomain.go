@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/tribune/tribune/classifier"
@@ -25,14 +26,7 @@ var inDomainSets = map[string]inDomainSet{
 }
 
 // inDomainNames lists the accepted -in-domain names, sorted.
-func inDomainNames() []string {
-	var names []string
-	for n := range inDomainSets {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+func inDomainNames() []string { return slices.Sorted(maps.Keys(inDomainSets)) }
 
 // inDomainRows returns the train split of the named set as training rows: each row as mapped,
 // and each row once more against another context of the set as unrelated (the same re-pairing
@@ -46,14 +40,7 @@ func inDomainRows(data, name string) ([]classifier.Example, error) {
 	if err != nil {
 		return nil, err
 	}
-	var contexts []string
-	seen := map[string]bool{}
-	for _, r := range rows {
-		if !seen[r.Context] {
-			seen[r.Context] = true
-			contexts = append(contexts, r.Context)
-		}
-	}
+	contexts := contextsOf(rows)
 	var out []classifier.Example
 	for i, r := range rows {
 		l, ok := set.mapping[r.Label]
@@ -64,7 +51,7 @@ func inDomainRows(data, name string) ([]classifier.Example, error) {
 			return nil, fmt.Errorf("%s: train row %d has no context", set.folder, i+1)
 		}
 		out = append(out, classifier.Example{Text: r.Text, Context: r.Context, Label: l, Source: name})
-		if other := contexts[(i*7919+13)%len(contexts)]; other != r.Context {
+		if other := otherContext(contexts, i); other != r.Context {
 			out = append(out, classifier.Example{Text: r.Text, Context: other, Label: "unrelated",
 				Source: name + "/re-paired"})
 		}

@@ -38,7 +38,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -71,6 +70,10 @@ func main() {
 	inDomain := flag.String("in-domain", "", "also train on the train split of this evaluate-only `SET` ("+strings.Join(inDomainNames(), " or ")+
 		") and measure (needs -eval; the model is never written)")
 	flag.Parse()
+	if _, ok := inDomainSets[*inDomain]; *inDomain != "" && !ok {
+		fmt.Fprintf(os.Stderr, "stance: -in-domain: unknown set %q (one of %v)\n", *inDomain, inDomainNames())
+		os.Exit(2)
+	}
 	if *inDomain != "" && (*out != "" || !*eval) {
 		fmt.Fprintln(os.Stderr, "stance: -in-domain measures only: give -eval and no -out (evaluate-only sets never feed a written model)")
 		os.Exit(2)
@@ -169,12 +172,7 @@ func trainingRows(data string, arcDev bool) (train, dev []classifier.Example, er
 		if err != nil {
 			return nil, nil, err
 		}
-		var claims []string
-		for _, r := range rows {
-			if !slices.Contains(claims, r.Context) {
-				claims = append(claims, r.Context)
-			}
-		}
+		claims := contextsOf(rows)
 		for i, r := range rows {
 			l, ok := stanceMap[r.Label]
 			if !ok {
@@ -185,15 +183,32 @@ func trainingRows(data string, arcDev bool) (train, dev []classifier.Example, er
 				train = append(train, classifier.Example{Text: discussRow(r.Context, i), Context: r.Context,
 					Label: "discuss", Source: set})
 			}
-			// Another claim of the same set, chosen deterministically.
-			other := claims[(i*7919+13)%len(claims)]
-			if other != r.Context {
+			if other := otherContext(claims, i); other != r.Context {
 				train = append(train, classifier.Example{Text: r.Text, Context: other, Label: "unrelated",
 					Source: set + "/re-paired"})
 			}
 		}
 	}
 	return train, dev, nil
+}
+
+// contextsOf returns the distinct contexts of rows, in the order they first appear.
+func contextsOf(rows []row) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if !seen[r.Context] {
+			seen[r.Context] = true
+			out = append(out, r.Context)
+		}
+	}
+	return out
+}
+
+// otherContext picks, deterministically for row i, the context its row is re-paired with as
+// unrelated; callers skip the pair when it is the row's own context.
+func otherContext(contexts []string, i int) string {
+	return contexts[(i*7919+13)%len(contexts)]
 }
 
 // discussEvery: one synthetic discuss row per this many rows of perspectrum and IBM.
