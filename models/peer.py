@@ -18,7 +18,6 @@ import sys
 import time
 
 import numpy as np
-from scipy.stats import rankdata
 
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -60,13 +59,6 @@ def ours_scores(tribune, model, path):
     return [json.loads(line)["scores"] for line in out.splitlines()]
 
 
-def rank_auc(y, s):
-    """ROC AUC from ranks (ties averaged), as roc_auc_score."""
-    r = rankdata(s)
-    n1 = y.sum()
-    return (r[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * (len(y) - n1))
-
-
 def paired_bootstrap(y, ours, peer, reps=1000, seed=1):
     """95% interval of AUC(ours) - AUC(peer) over resampled rows, and the share of resamples
     in which ours is ahead."""
@@ -75,7 +67,7 @@ def paired_bootstrap(y, ours, peer, reps=1000, seed=1):
     for _ in range(reps):
         i = rng.integers(0, len(y), len(y))
         if 0 < y[i].sum() < len(i):
-            diffs.append(rank_auc(y[i], ours[i]) - rank_auc(y[i], peer[i]))
+            diffs.append(roc_auc_score(y[i], ours[i]) - roc_auc_score(y[i], peer[i]))
     diffs = np.array(diffs)
     lo, hi = np.percentile(diffs, [2.5, 97.5])
     return lo, hi, float(np.mean(diffs > 0))
